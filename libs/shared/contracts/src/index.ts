@@ -1,1 +1,4 @@
-export {};
+export * from './contract';
+export * from './errors';
+export * from './headers';
+export * from './health';

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'analytics-contracts',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/analytics/contracts',
+};
