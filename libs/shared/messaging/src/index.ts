@@ -1,1 +1,11 @@
-export {};
+export * from './lib/caller-context';
+export * from './lib/durable-consumer';
+export * from './lib/event-publisher';
+export * from './lib/handle-request.decorator';
+export * from './lib/headers';
+export * from './lib/messaging.module';
+export * from './lib/nats-connection';
+export * from './lib/nats-server.transport';
+export * from './lib/rpc-exception.filter';
+export * from './lib/service-client';
+export * from './lib/streams';

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+const secretSchemas = new WeakSet<z.ZodType>();
+
+/** Marks a configuration value as secret: never logged, redacted in errors. */
+export function secret<T extends z.ZodType>(schema: T): T {
+  secretSchemas.add(schema);
+  return schema;
+}
+
+export class ConfigException extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: { variable: string; message: string }[],
+  ) {
+    super(
+      `Invalid configuration for ${service}: ` +
+        problems.map((p) => `${p.variable} ${p.message}`).join('; '),
+    );
+    this.name = 'ConfigException';
+  }
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+
+/** Settings every service has. Keys are the environment variable names. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NATS_URL: z
+    .string()
+    .default('nats://127.0.0.1:4222')
+    .refine((v) => v.split(',').every((s) => /^(nats|tls|ws|wss):\/\/[^\s]+$/.test(s.trim())), 'must be nats://host:port (comma-separated for a cluster)'),
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: secret(z.string().min(1).optional()),
+  HEALTH_PORT: port,
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(5000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  VIGIE_TRACE_FILE: z.string().min(1).optional(),
+});
+
+export const databaseConfigSchema = z.object({
+  DATABASE_URL: secret(url(['postgres:', 'postgresql:'])),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export const keycloakConfigSchema = z.object({
+  KEYCLOAK_URL: url(['http:', 'https:']),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+export type DatabaseConfig = z.infer<typeof databaseConfigSchema>;
+
+type Shape = z.ZodRawShape;
+
+/**
+ * Reads and validates one service's configuration from the environment. Throws a
+ * {@link ConfigException} naming every missing or invalid variable (values of secrets are never
+ * echoed). The only place of the platform that reads `process.env`.
+ */
+export function loadConfig<S extends Shape>(
+  service: string,
+  schema: z.ZodObject<S>,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<S>> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    input[key] = value === '' ? undefined : value;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigException(
+      service,
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(config)');
+        const missing = input[variable] === undefined;
+        return { variable, message: missing ? 'is required but not set' : `is invalid: ${issue.message}` };
+      }),
+    );
+  }
+  return result.data;
+}
+
+/** A copy of a configuration with every secret value replaced, safe to log. */
+export function redactConfig<S extends Shape>(schema: z.ZodObject<S>, config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const field = schema.shape[key] as z.ZodType | undefined;
+    out[key] = field && isSecret(field) && value !== undefined ? '***' : value;
+  }
+  return out;
+}
+
+function isSecret(schema: z.ZodType): boolean {
+  if (secretSchemas.has(schema)) return true;
+  const inner = (schema as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
+  return inner ? isSecret(inner) : false;
+}
+
+export { z };

@@ -1,0 +1,161 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { headers as natsHeaders, JsMsg, JSONCodec, NatsConnection } from 'nats';
+import { EventContract, Headers, PayloadOf } from '@vigie/shared-contracts';
+import { runWithCaller } from './caller-context';
+import { readHeader } from './headers';
+import { consumerConfig, DurableConsumerDeclaration, STREAMS } from './streams';
+
+const codec = JSONCodec<unknown>();
+const tracer = trace.getTracer('vigie-messaging');
+
+/** Thrown by a handler for a message that can never succeed: it is dead-lettered at once. */
+export class PoisonMessageError extends Error {}
+
+export interface ConsumerLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DurableConsumerOptions<C extends EventContract> extends DurableConsumerDeclaration {
+  contract: C;
+  /** Where poison messages go, e.g. `ontology.v1.deadletter.ingest`. */
+  deadLetterSubject: string;
+  /** Messages fetched per pull; handed to `handleBatch` together. */
+  batchSize?: number;
+  /**
+   * Handles a batch. Must be idempotent: a redelivered message changes nothing the second time.
+   * Resolve to ack all; throw to nak all (transient failure, redelivered with backoff); throw
+   * {@link PoisonMessageError} when retrying cannot help.
+   */
+  handleBatch(items: { payload: PayloadOf<C>; msg: JsMsg }[]): Promise<void>;
+  logger: ConsumerLogger;
+}
+
+/**
+ * A JetStream durable pull consumer with explicit acks, bounded redelivery with backoff, `nak` on
+ * transient failure and a dead-letter subject for poison messages (never a silent `term`).
+ */
+export class DurableConsumer<C extends EventContract> {
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly backoff: number[];
+  private readonly maxDeliver: number;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: DurableConsumerOptions<C>,
+  ) {
+    const config = consumerConfig(options);
+    this.maxDeliver = config.max_deliver ?? 8;
+    this.backoff = options.backoffMs ?? [1000, 5000, 15000, 30000, 60000];
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const js = this.nc.jetstream();
+    const stream = STREAMS[this.options.stream].name;
+    while (this.running && !this.nc.isClosed()) {
+      try {
+        const consumer = await js.consumers.get(stream, this.options.durable);
+        while (this.running) {
+          const batch: JsMsg[] = [];
+          const messages = await consumer.fetch({ max_messages: this.options.batchSize ?? 64, expires: 1000 });
+          for await (const m of messages) batch.push(m);
+          if (batch.length) await this.process(batch);
+        }
+      } catch (error) {
+        if (!this.running || this.nc.isClosed()) return;
+        this.options.logger.warn({ err: (error as Error).message, durable: this.options.durable }, 'consumer loop failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async process(batch: JsMsg[]): Promise<void> {
+    const valid: { payload: PayloadOf<C>; msg: JsMsg }[] = [];
+    for (const msg of batch) {
+      let decoded: unknown;
+      try {
+        decoded = codec.decode(msg.data);
+      } catch {
+        await this.deadLetter(msg, 'payload is not JSON');
+        continue;
+      }
+      const parsed = this.options.contract.payload.safeParse(decoded);
+      if (!parsed.success) {
+        await this.deadLetter(msg, `payload does not match ${this.options.contract.subject}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        continue;
+      }
+      valid.push({ payload: parsed.data as PayloadOf<C>, msg });
+    }
+    if (!valid.length) return;
+    const first = valid[0].msg;
+    const parent = propagation.extract(ROOT_CONTEXT, first.headers, {
+      get: (h, key) => readHeader(h, key),
+      keys: (h) => (h ? Array.from(h.keys()) : []),
+    });
+    const span = tracer.startSpan(`${this.options.stream} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.batch.message_count': valid.length } }, parent);
+    const caller = { authorization: readHeader(first.headers, Headers.authorization), purpose: readHeader(first.headers, Headers.purpose) };
+    try {
+      await context.with(trace.setSpan(parent, span), () => runWithCaller(caller, () => this.options.handleBatch(valid)));
+      await Promise.all(valid.map(({ msg }) => msg.ackAck()));
+    } catch (error) {
+      if (valid.length > 1 && error instanceof PoisonMessageError) {
+        // Find the poison one: retry one by one so that the good messages of the batch still pass.
+        for (const item of valid) await this.processOne(item);
+      } else {
+        for (const { msg } of valid) await this.fail(msg, error as Error);
+      }
+    } finally {
+      span.end();
+    }
+  }
+
+  private async processOne(item: { payload: PayloadOf<C>; msg: JsMsg }): Promise<void> {
+    try {
+      await this.options.handleBatch([item]);
+      await item.msg.ackAck();
+    } catch (error) {
+      await this.fail(item.msg, error as Error);
+    }
+  }
+
+  private async fail(msg: JsMsg, error: Error): Promise<void> {
+    const deliveries = msg.info.redeliveryCount;
+    if (error instanceof PoisonMessageError || deliveries >= this.maxDeliver) {
+      await this.deadLetter(msg, error.message);
+      return;
+    }
+    const delay = this.backoff[Math.min(deliveries - 1, this.backoff.length - 1)];
+    this.options.logger.warn({ err: error.message, deliveries, delayMs: delay, durable: this.options.durable }, 'message failed; will be redelivered');
+    msg.nak(delay);
+  }
+
+  private async deadLetter(msg: JsMsg, reason: string): Promise<void> {
+    const js = this.nc.jetstream();
+    const h = msg.headers;
+    const headers = natsHeaders();
+    if (h) for (const [key, values] of h) for (const v of values) headers.append(key, v);
+    headers.set('x-dead-letter-reason', reason.slice(0, 1000));
+    headers.set('x-dead-letter-subject', msg.subject);
+    headers.set('x-dead-letter-deliveries', String(msg.info.redeliveryCount));
+    try {
+      await js.publish(this.options.deadLetterSubject, msg.data, { headers, msgID: `${msg.info.stream}-${msg.seq}` });
+      this.options.logger.error({ reason, subject: msg.subject, seq: msg.seq }, 'message dead-lettered');
+      await msg.ackAck();
+    } catch (error) {
+      this.options.logger.error({ err: (error as Error).message, seq: msg.seq }, 'dead-lettering failed; message will be redelivered');
+      msg.nak(this.backoff[0]);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { NatsContext, ServerNats } from '@nestjs/microservices';
+import type { Msg, MsgHdrs, NatsConnection } from 'nats';
+import { Headers } from '@vigie/shared-contracts';
+import { runWithCaller } from './caller-context';
+import { NatsConnectionConfig, natsConnectionOptions } from './nats-connection';
+import { readHeader } from './headers';
+
+const tracer = trace.getTracer('vigie-messaging');
+
+interface ReplyPacket {
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+/**
+ * The Nest NATS transport with the platform's conventions: a queue group named after the service
+ * (replicas share requests), one server span per request continuing the caller's W3C trace, the
+ * caller's token and purpose available to the handler (and forwarded on its own requests), and a
+ * graceful drain on shutdown: stop taking requests, finish those in flight, then close.
+ */
+export class VigieNatsServer extends ServerNats {
+  private readonly spans = new WeakMap<Msg, ReturnType<typeof tracer.startSpan>>();
+
+  constructor(config: NatsConnectionConfig, service: string) {
+    super({ ...natsConnectionOptions(config, `vigie-${service}`), queue: service });
+  }
+
+  override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
+    const carrier = natsMsg.headers;
+    const parent = propagation.extract(ROOT_CONTEXT, carrier, {
+      get: (h: MsgHdrs | undefined, key: string) => readHeader(h, key),
+      keys: (h: MsgHdrs | undefined) => (h ? Array.from(h.keys()) : []),
+    });
+    const span = tracer.startSpan(
+      `${channel} process`,
+      { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': channel, 'messaging.operation.type': 'process' } },
+      parent,
+    );
+    this.spans.set(natsMsg, span);
+    const caller = {
+      authorization: readHeader(carrier, Headers.authorization),
+      purpose: readHeader(carrier, Headers.purpose),
+      subject: natsMsg.subject,
+    };
+    try {
+      await context.with(trace.setSpan(parent, span), () => runWithCaller(caller, () => super.handleMessage(channel, natsMsg)));
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.end();
+      throw error;
+    }
+    if (!natsMsg.reply) span.end();
+  }
+
+  override getPublisher(natsMsg: Msg, id: string, ctx: NatsContext): (response: unknown) => unknown {
+    const publish = super.getPublisher(natsMsg, id, ctx);
+    return (response: unknown) => {
+      const packet = response as ReplyPacket;
+      const span = this.spans.get(natsMsg);
+      if (span && packet.isDisposed) {
+        span.setStatus(packet.err === undefined ? { code: SpanStatusCode.OK } : { code: SpanStatusCode.ERROR });
+        span.end();
+        this.spans.delete(natsMsg);
+      }
+      return publish(response);
+    };
+  }
+
+  override async close(): Promise<void> {
+    const nc = (this as unknown as { natsClient: NatsConnection | null }).natsClient;
+    if (nc && !nc.isClosed()) {
+      await nc.drain();
+    }
+    await super.close();
+  }
+}

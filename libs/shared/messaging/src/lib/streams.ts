@@ -1,0 +1,119 @@
+import { AckPolicy, ConsumerConfig, DiscardPolicy, JetStreamManager, nanos, RetentionPolicy, StorageType, StreamConfig } from 'nats';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The platform's durable streams. Stream subjects carry their own token (`events`, `batches`,
+ * `deadletter`) so that no stream ever captures a request.
+ */
+export const STREAMS = {
+  /** Mapped batches for the ontology writer; the ontology owns this input contract. */
+  INGEST: {
+    name: 'INGEST',
+    subjects: ['ontology.v1.batches.>'],
+    retention: RetentionPolicy.Workqueue,
+    description: 'Batches of mapped objects and links, consumed by the ontology writer',
+  },
+  /** What changed in the ontology, for projections. */
+  ONTOLOGY: {
+    name: 'ONTOLOGY',
+    subjects: ['ontology.v1.events.>'],
+    retention: RetentionPolicy.Limits,
+    maxAgeMs: 30 * DAY_MS,
+    description: 'Changes of objects, links and entities, for projections',
+  },
+  /** Every audited act; the audit service is its durable consumer. */
+  AUDIT: {
+    name: 'AUDIT',
+    subjects: ['audit.v1.events.>'],
+    retention: RetentionPolicy.Limits,
+    maxAgeMs: 30 * DAY_MS,
+    description: 'Audit events of every service, appended to the hash chain by the audit service',
+  },
+  /** Poison messages, with the reason, for an operator to inspect and replay. */
+  DEADLETTER: {
+    name: 'DEADLETTER',
+    subjects: ['*.v1.deadletter.>'],
+    retention: RetentionPolicy.Limits,
+    maxAgeMs: 90 * DAY_MS,
+    description: 'Messages a consumer gave up on, with the reason',
+  },
+} as const;
+
+export type StreamName = keyof typeof STREAMS;
+
+export interface StreamSetupOptions {
+  /** Replicas per stream: 1 locally, 3 in production (a NATS cluster). */
+  replicas: number;
+  /** Window in which a repeated `Nats-Msg-Id` is dropped as a duplicate. */
+  duplicateWindowMs?: number;
+}
+
+export function streamConfig(name: StreamName, options: StreamSetupOptions): Partial<StreamConfig> & { name: string } {
+  const def = STREAMS[name];
+  return {
+    name: def.name,
+    description: def.description,
+    subjects: [...def.subjects],
+    retention: def.retention,
+    storage: StorageType.File,
+    num_replicas: options.replicas,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60 * 1000),
+    max_age: 'maxAgeMs' in def ? nanos(def.maxAgeMs) : 0,
+  };
+}
+
+/** Creates or updates every platform stream. Idempotent: the setup command runs it like a migration. */
+export async function setupStreams(jsm: JetStreamManager, options: StreamSetupOptions): Promise<{ name: string; action: 'created' | 'updated' }[]> {
+  const results: { name: string; action: 'created' | 'updated' }[] = [];
+  for (const name of Object.keys(STREAMS) as StreamName[]) {
+    const config = streamConfig(name, options);
+    const existing = await jsm.streams.info(config.name).catch(() => undefined);
+    if (existing) {
+      await jsm.streams.update(config.name, { ...existing.config, ...config });
+      results.push({ name: config.name, action: 'updated' });
+    } else {
+      await jsm.streams.add(config);
+      results.push({ name: config.name, action: 'created' });
+    }
+  }
+  return results;
+}
+
+export interface DurableConsumerDeclaration {
+  stream: StreamName;
+  durable: string;
+  filterSubject?: string;
+  /** Deliveries before a message is dead-lettered. */
+  maxDeliver?: number;
+  /** Redelivery delays, growing (the last one repeats). */
+  backoffMs?: number[];
+  maxAckPending?: number;
+}
+
+export function consumerConfig(decl: DurableConsumerDeclaration): Partial<ConsumerConfig> & { durable_name: string } {
+  const backoff = decl.backoffMs ?? [1000, 5000, 15000, 30000, 60000];
+  const maxDeliver = decl.maxDeliver ?? 8;
+  return {
+    durable_name: decl.durable,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(backoff[0] > 30000 ? backoff[0] : 30000),
+    max_deliver: maxDeliver,
+    backoff: backoff.slice(0, maxDeliver).map(nanos),
+    max_ack_pending: decl.maxAckPending ?? 1000,
+    ...(decl.filterSubject ? { filter_subject: decl.filterSubject } : {}),
+  };
+}
+
+/** Creates or updates a durable pull consumer. Idempotent. */
+export async function setupConsumer(jsm: JetStreamManager, decl: DurableConsumerDeclaration): Promise<'created' | 'updated'> {
+  const config = consumerConfig(decl);
+  const existing = await jsm.consumers.info(decl.stream, decl.durable).catch(() => undefined);
+  if (existing) {
+    await jsm.consumers.update(decl.stream, decl.durable, config);
+    return 'updated';
+  }
+  await jsm.consumers.add(decl.stream, config);
+  return 'created';
+}
