@@ -1,0 +1,137 @@
+import { defineRequest } from '@vigie/shared-contracts';
+import { z } from 'zod';
+import {
+  diffRequestSchema,
+  diffResponseSchema,
+  historyRequestSchema,
+  historyResponseSchema,
+  objectIdSchema,
+  objectTypeNameSchema,
+  pageOf,
+  pageRequestShape,
+  propertyEntrySchema,
+  propertyFilterSchema,
+  propertyMarkingsSchema,
+  propertyNameSchema,
+  timestampSchema,
+} from './common.schema';
+import { markingSchema } from './marking.schema';
+import { propertyValuesSchema } from './ontology-model.schema';
+import { provenanceSchema } from './provenance.schema';
+
+/**
+ * Objects over NATS. The tenant is never in a payload: it is the realm of the verified token.
+ * The actor and the purpose come from the token and the `x-purpose` header.
+ */
+
+/** An object as a user may see it: properties marked above the user are omitted. */
+export const objectViewSchema = z.object({
+  id: objectIdSchema,
+  type: objectTypeNameSchema,
+  version: z.number().int().positive(),
+  /** The value of the type's title property, if visible. */
+  title: z.string().nullable(),
+  markings: markingSchema,
+  provenance: provenanceSchema,
+  properties: z.record(propertyNameSchema, propertyEntrySchema),
+  /** The canonical entity this object was resolved into, if merged. */
+  entityId: objectIdSchema.nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+  deletedAt: timestampSchema.nullable(),
+});
+export type ObjectView = z.infer<typeof objectViewSchema>;
+
+export const createObjectRequestSchema = z
+  .object({
+    type: objectTypeNameSchema,
+    properties: propertyValuesSchema,
+    markings: markingSchema,
+    propertyMarkings: propertyMarkingsSchema.optional(),
+    provenance: provenanceSchema,
+  })
+  .strict();
+export type CreateObjectRequest = z.infer<typeof createObjectRequestSchema>;
+
+export const updateObjectRequestSchema = z
+  .object({
+    id: objectIdSchema,
+    /** Optimistic concurrency: the version the writer read. */
+    expectedVersion: z.number().int().positive(),
+    /** Properties to set; `null` unsets one. Properties not named are left as they are. */
+    set: propertyValuesSchema.default({}),
+    markings: markingSchema.optional(),
+    propertyMarkings: propertyMarkingsSchema.optional(),
+    provenance: provenanceSchema,
+  })
+  .strict();
+export type UpdateObjectRequest = z.infer<typeof updateObjectRequestSchema>;
+
+export const getObjectRequestSchema = z
+  .object({ id: objectIdSchema, version: z.number().int().positive().optional() })
+  .strict();
+
+export const listObjectsRequestSchema = z
+  .object({
+    type: objectTypeNameSchema.optional(),
+    filters: z.array(propertyFilterSchema).max(20).default([]),
+    includeDeleted: z.boolean().default(false),
+    updatedSince: timestampSchema.optional(),
+    ...pageRequestShape,
+  })
+  .strict();
+export type ListObjectsRequest = z.infer<typeof listObjectsRequestSchema>;
+
+export const deleteObjectRequestSchema = z
+  .object({ id: objectIdSchema, expectedVersion: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
+  .strict();
+export const restoreObjectRequestSchema = deleteObjectRequestSchema;
+
+export const objectCreate = defineRequest({
+  subject: 'ontology.v1.object.create',
+  description: 'Create an object of a type; properties are validated and identifiers normalised',
+  request: createObjectRequestSchema,
+  response: objectViewSchema,
+});
+export const objectUpdate = defineRequest({
+  subject: 'ontology.v1.object.update',
+  description: 'Set or unset properties and markings of an object; a new version is recorded',
+  request: updateObjectRequestSchema,
+  response: objectViewSchema,
+});
+export const objectGet = defineRequest({
+  subject: 'ontology.v1.object.get',
+  description: 'Read an object (optionally at a past version), filtered by the caller\'s markings',
+  request: getObjectRequestSchema,
+  response: objectViewSchema,
+});
+export const objectList = defineRequest({
+  subject: 'ontology.v1.object.list',
+  description: 'List objects by type and property filters, cursor-paginated, filtered by markings in the query',
+  request: listObjectsRequestSchema,
+  response: pageOf(objectViewSchema),
+});
+export const objectDelete = defineRequest({
+  subject: 'ontology.v1.object.delete',
+  description: 'Soft-delete an object (and hide its links); a version is recorded, nothing is erased',
+  request: deleteObjectRequestSchema,
+  response: objectViewSchema,
+});
+export const objectRestore = defineRequest({
+  subject: 'ontology.v1.object.restore',
+  description: 'Restore a soft-deleted object',
+  request: restoreObjectRequestSchema,
+  response: objectViewSchema,
+});
+export const objectHistory = defineRequest({
+  subject: 'ontology.v1.object.history',
+  description: 'The versions of an object, newest first: who, when, purpose, which properties changed',
+  request: historyRequestSchema,
+  response: historyResponseSchema,
+});
+export const objectDiff = defineRequest({
+  subject: 'ontology.v1.object.diff',
+  description: 'Compare two versions of an object',
+  request: diffRequestSchema,
+  response: diffResponseSchema,
+});
