@@ -1,1 +1,4 @@
-export {};
+export * from './lib/database-health';
+export * from './lib/migrate';
+export * from './lib/orm-options';
+export * from './lib/request-context.interceptor';

@@ -1,1 +1,6 @@
-export {};
+export * from './lib/database-health.indicator';
+export * from './lib/health';
+export * from './lib/metrics.interceptor';
+export * from './lib/nats-health.indicator';
+export * from './lib/nats-service';
+export * from './lib/pino-nest.logger';

@@ -44,6 +44,8 @@ export const baseConfigSchema = z.object({
   HEALTH_PORT: port,
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(5000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+  /** Replicas of each JetStream stream, used by `setup-streams`: 1 locally, 3 on a NATS cluster. */
+  STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   VIGIE_TRACE_FILE: z.string().min(1).optional(),
 });
@@ -107,5 +109,21 @@ function isSecret(schema: z.ZodType): boolean {
   const inner = (schema as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
   return inner ? isSecret(inner) : false;
 }
+
+/** Reads the configuration or exits (code 78, EX_CONFIG) with the message naming the bad variables. */
+export function configOrExit<C>(service: string, schema: z.ZodType<C> & { shape: z.ZodRawShape }): C {
+  try {
+    return loadConfig(service, schema as unknown as z.ZodObject<z.ZodRawShape>) as C;
+  } catch (error) {
+    if (error instanceof ConfigException) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+/** The platform's version, reported by health endpoints and telemetry. */
+export const VIGIE_VERSION = '0.1.0';
 
 export { z };

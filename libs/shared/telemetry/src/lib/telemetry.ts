@@ -6,6 +6,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SimpleSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { baseConfigSchema, configOrExit, VIGIE_VERSION } from '@vigie/shared-config';
 import { FileSpanExporter } from './file-span.exporter';
 
 export interface TelemetryOptions {
@@ -72,3 +73,12 @@ export function injectTraceContext(set: (key: string, value: string) => void): v
 }
 
 export { context, propagation, trace };
+
+/**
+ * First thing a service's `main.ts` does (through its `instrument.ts`, imported first): start
+ * telemetry before the modules it instruments (http, pg) are loaded.
+ */
+export function instrumentService(service: string): void {
+  const config = configOrExit(service, baseConfigSchema.partial().required({}));
+  startTelemetry({ service, version: VIGIE_VERSION, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, traceFile: config.VIGIE_TRACE_FILE });
+}

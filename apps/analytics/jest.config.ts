@@ -1,0 +1,7 @@
+export default {
+  displayName: 'analytics',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/analytics',
+  passWithNoTests: false,
+};

@@ -1,0 +1,5 @@
+import './instrument';
+import { runNatsService } from '@vigie/shared-service';
+import { identityService } from './app/identity.service-definition';
+
+void runNatsService(identityService);

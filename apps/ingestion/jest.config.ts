@@ -1,0 +1,7 @@
+export default {
+  displayName: 'ingestion',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/ingestion',
+  passWithNoTests: false,
+};

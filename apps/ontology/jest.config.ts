@@ -1,0 +1,7 @@
+export default {
+  displayName: 'ontology',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/ontology',
+  passWithNoTests: false,
+};

@@ -1,0 +1,13 @@
+import { VIGIE_VERSION } from '@vigie/shared-config';
+import { NatsServiceDefinition } from '@vigie/shared-service';
+import { ontologyHealthCheck } from '@vigie/ontology-contracts';
+import { OntologyConfig, ontologyConfigSchema } from './ontology.config';
+
+export const ontologyService: NatsServiceDefinition<OntologyConfig> = {
+  service: 'ontology',
+  version: VIGIE_VERSION,
+  configSchema: ontologyConfigSchema,
+  healthContract: ontologyHealthCheck,
+  persistence: { entities: [], migrations: [] },
+  imports: () => [],
+};

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'audit-chain',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/audit/chain',
+};

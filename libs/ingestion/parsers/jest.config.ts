@@ -1,0 +1,6 @@
+export default {
+  displayName: 'ingestion-parsers',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/ingestion/parsers',
+};
