@@ -4,3 +4,10 @@ import { defineHealthContract } from '@vigie/shared-contracts';
 export const AUDIT_SERVICE = 'audit';
 
 export const auditHealthCheck = defineHealthContract('audit');
+
+/** The JetStream stream every service publishes its audit events to. */
+export const AUDIT_STREAM = 'AUDIT';
+/** Subjects captured by the AUDIT stream. */
+export const AUDIT_STREAM_SUBJECTS = ['audit.v1.events.>'] as const;
+/** Filter subject of the audit service's durable consumer: every action domain. */
+export const AUDIT_EVENTS_FILTER = 'audit.v1.events.*.recorded';

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { defineRequest } from '@vigie/shared-contracts';
+import { ACTION_PATTERN, auditEventSchema, auditOutcomeSchema, traceIdSchema } from './audit-event.schema';
+import {
+  chainRecordSchema,
+  checkpointSchema,
+  publicKeyInfoSchema,
+  seqSchema,
+  sha256HexSchema,
+  verifyReportSchema,
+} from './audit-chain.schema';
+import { AuditException, AuditExceptionCode } from './audit.exception';
+
+// Every request is scoped to the caller's tenant, taken from the re-verified bearer token —
+// never from the payload. The purpose of an export travels in the `x-purpose` header.
+
+/** Opaque keyset cursor (base64url); the service decodes it with `decodeSeqCursor`. */
+export const cursorSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
+
+export const seqRangeSchema = z
+  .strictObject({ fromSeq: seqSchema.optional(), toSeq: seqSchema.optional() })
+  .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
+    message: 'fromSeq must not be after toSeq',
+    path: ['fromSeq'],
+  });
+
+/** `object.read` matches exactly; `object.*` matches the whole domain. */
+export const actionFilterSchema = z
+  .string()
+  .max(100)
+  .refine((a) => ACTION_PATTERN.test(a.endsWith('.*') ? a.slice(0, -2) : a), 'must be an action ("object.read") or a prefix ("object.*")');
+
+export const auditRecordFilterSchema = z
+  .strictObject({
+    /** Actor `sub` or username. */
+    actor: z.string().min(1).max(255).optional(),
+    /** Records naming this resource (type optional). */
+    resource: z.strictObject({ type: z.string().min(1).max(100).optional(), id: z.string().min(1).max(255) }).optional(),
+    action: actionFilterSchema.optional(),
+    /** Event time window, inclusive `from`, exclusive `to`. */
+    from: z.iso.datetime().optional(),
+    to: z.iso.datetime().optional(),
+    purposeCaseRef: z.string().min(1).max(200).optional(),
+    /** Only acts that stated (true) or did not state (false) a purpose. */
+    withPurpose: z.boolean().optional(),
+    outcome: auditOutcomeSchema.optional(),
+    traceId: traceIdSchema.optional(),
+  })
+  .refine((f) => f.from === undefined || f.to === undefined || Date.parse(f.from) < Date.parse(f.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  });
+export type AuditRecordFilter = z.infer<typeof auditRecordFilterSchema>;
+
+/** A chained record whose event has the current event shape (what auditors query). */
+export const auditRecordSchema = chainRecordSchema.extend({ event: auditEventSchema });
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+export const AUDIT_PAGE_MAX = 500;
+
+export const auditRecordsQuery = defineRequest({
+  subject: 'audit.v1.records.query',
+  description: "Query the caller's tenant's audit records by actor, resource, action, time, purpose, outcome",
+  request: z.strictObject({
+    filter: auditRecordFilterSchema.default({}),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
+    cursor: cursorSchema.optional(),
+  }),
+  response: z.strictObject({
+    records: z.array(auditRecordSchema),
+    /** Pass back as `cursor` for the next page; null on the last page. */
+    nextCursor: cursorSchema.nullable(),
+  }),
+});
+
+export const auditRecordsExport = defineRequest({
+  subject: 'audit.v1.records.export',
+  description:
+    'Export a contiguous segment of the chain (with its checkpoints and an anchor) as NDJSON into the object store',
+  request: z
+    .strictObject({
+      fromSeq: seqSchema.optional(),
+      toSeq: seqSchema.optional(),
+      /** Alternatively a recordedAt window, turned into the seq range it covers. */
+      from: z.iso.datetime().optional(),
+      to: z.iso.datetime().optional(),
+    })
+    .refine((r) => !((r.fromSeq !== undefined || r.toSeq !== undefined) && (r.from !== undefined || r.to !== undefined)), {
+      message: 'give either a seq range or a time range, not both',
+      path: ['from'],
+    })
+    .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
+      message: 'fromSeq must not be after toSeq',
+      path: ['fromSeq'],
+    }),
+  response: z.strictObject({
+    exportId: z.uuid(),
+    /** NATS object store bucket and object name holding the NDJSON file. */
+    bucket: z.string().min(1),
+    object: z.string().min(1),
+    tenant: z.string(),
+    fromSeq: z.number().int().min(1),
+    toSeq: z.number().int().min(0),
+    records: z.number().int().min(0),
+    checkpoints: z.number().int().min(0),
+    bytes: z.number().int().min(0),
+    sha256: sha256HexSchema,
+  }),
+});
+
+export const auditChainVerify = defineRequest({
+  subject: 'audit.v1.chain.verify',
+  description: "Recompute the caller's tenant's chain (whole or a seq range) and its checkpoint signatures",
+  request: seqRangeSchema,
+  response: verifyReportSchema,
+});
+
+export const auditCheckpointsList = defineRequest({
+  subject: 'audit.v1.checkpoints.list',
+  description: "List the signed checkpoints of the caller's tenant's chain",
+  request: z.strictObject({
+    fromSeq: seqSchema.optional(),
+    toSeq: seqSchema.optional(),
+    limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
+    cursor: cursorSchema.optional(),
+  }),
+  response: z.strictObject({ checkpoints: z.array(checkpointSchema), nextCursor: cursorSchema.nullable() }),
+});
+
+export const auditKeysPublic = defineRequest({
+  subject: 'audit.v1.keys.public',
+  description: 'The public keys that verify checkpoint signatures (active and retired)',
+  request: z.strictObject({}),
+  response: z.strictObject({ keys: z.array(publicKeyInfoSchema) }),
+});
+
+/** Every request contract the audit service answers (besides its health check). */
+export const AUDIT_REQUEST_CONTRACTS = [
+  auditRecordsQuery,
+  auditRecordsExport,
+  auditChainVerify,
+  auditCheckpointsList,
+  auditKeysPublic,
+] as const;
+
+const cursorPayload = z.strictObject({ v: z.literal(1), seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+
+/** Keyset cursor: the seq after (or before, in `desc` order) which the next page starts. */
+export function encodeSeqCursor(seq: number): string {
+  return Buffer.from(JSON.stringify(cursorPayload.parse({ v: 1, seq })), 'utf8').toString('base64url');
+}
+
+export function decodeSeqCursor(cursor: string): number {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  const parsed = cursorPayload.safeParse(value);
+  if (!parsed.success) {
+    throw new AuditException(AuditExceptionCode.InvalidCursor, `Cursor "${cursor.slice(0, 40)}" was not issued by the audit service`);
+  }
+  return parsed.data.seq;
+}
