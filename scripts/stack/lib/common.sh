@@ -67,12 +67,16 @@ secret() {
   cat "$file"
 }
 
+# proc_alive <pid>: true when the process runs (a zombie, killed but not yet reaped, counts as dead).
+proc_alive() {
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+  ! grep -qE '^State:[[:space:]]+Z' "/proc/$1/status" 2>/dev/null
+}
+
 # pid_alive <pid file>: true when the file names a running process.
 pid_alive() {
-  local pid
   [ -s "$1" ] || return 1
-  pid="$(head -n1 "$1" | tr -dc '0-9')"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  proc_alive "$(head -n1 "$1" | tr -dc '0-9')"
 }
 
 pid_of() { head -n1 "$1" 2>/dev/null | tr -dc '0-9'; }
@@ -104,14 +108,14 @@ wait_until() {
 stop_pid_group() {
   local pidfile="$1" what="$2" timeout="${3:-30}" pid waited=0
   pid="$(pid_of "$pidfile")"
-  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+  if ! proc_alive "$pid"; then
     log "$what: not running (no live pid in $pidfile)"
     rm -f "$pidfile"
     return 0
   fi
   log "$what: stopping pid $pid"
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
+  while proc_alive "$pid"; do
     if [ "$waited" -ge "$timeout" ]; then
       log "$what: still running after ${timeout}s, sending KILL"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true

@@ -66,7 +66,12 @@ pg_admin_url() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$PG_ADMIN_USER" "$(p
 
 pg_healthy() { "$(pg_bin_dir)/pg_isready" -q -h 127.0.0.1 -p "$VIGIE_PG_PORT" -d postgres -U "$PG_ADMIN_USER" 2>/dev/null; }
 
-pg_running_here() { [ -f "$PG_DATA/postmaster.pid" ] && as_postgres "$(pg_bin_dir)/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; }
+# True when the postmaster named in the cluster's own pid file runs (a zombie counts as dead).
+pg_running_here() {
+  local pid
+  pid="$(head -n1 "$PG_DATA/postmaster.pid" 2>/dev/null | tr -dc '0-9')"
+  proc_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$PG_DATA"
+}
 
 pg_initdb() {
   local bin pwfile
@@ -122,9 +127,14 @@ pg_start() {
     fi
     log "postgres: starting on 127.0.0.1:$VIGIE_PG_PORT (log $PG_LOG)"
     touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
+    # One retry: after a crash the old server's children may hold shared memory for a moment.
     if ! as_postgres "$bin/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -s >/dev/null 2>&1; then
-      tail_log "$PG_LOG"
-      die "postgres: pg_ctl start failed"
+      log "postgres: start failed, retrying once in 5s"
+      sleep 5
+      if ! as_postgres "$bin/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -s >/dev/null 2>&1; then
+        tail_log "$PG_LOG"
+        die "postgres: pg_ctl start failed"
+      fi
     fi
     wait_until 60 "postgres" "$PG_LOG" pg_healthy
   fi

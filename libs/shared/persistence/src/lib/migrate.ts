@@ -10,7 +10,11 @@ export async function runMigrations(options: PersistenceOptions): Promise<{ appl
   const orm = await MikroORM.init(mikroOrmOptions(options));
   try {
     const schema = options.config.DATABASE_SCHEMA;
-    await orm.em.getConnection().execute(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const connection = orm.em.getConnection();
+    const found = await connection.execute<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = ?`, [schema]);
+    // The schema is normally created by the platform's database setup (owned by the service's role);
+    // create it only where it is missing and the role may.
+    if (!found[0]?.n) await connection.execute(`CREATE SCHEMA "${schema}"`);
     const migrator = orm.getMigrator();
     const applied = await migrator.up();
     const pending = (await migrator.getPendingMigrations()).length;

@@ -60,6 +60,8 @@ export enum FatalCode {
   NotJson = 'NOT_JSON',
   NotStixBundle = 'NOT_STIX_BUNDLE',
   NoHeader = 'NO_HEADER',
+  /** The file ends inside the top-level array or object: it was cut short. */
+  Truncated = 'TRUNCATED',
 }
 
 export interface FatalParseError {

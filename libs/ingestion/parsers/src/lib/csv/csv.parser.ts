@@ -39,6 +39,11 @@ export interface CsvDetection {
   readonly delimiterDetected: boolean;
   readonly lineEnding: LineEnding;
   readonly columns: readonly string[];
+  /**
+   * Set when the sample was pure ASCII, UTF-8 was assumed, and the record on this line proved the
+   * file to be Windows-1252 (`encoding` then says so; earlier records were ASCII, so read the same).
+   */
+  readonly switchedAtLine?: number;
   /** Header cells renamed because they were empty or repeated: `{ column, from, to }`. */
   readonly renamedColumns: readonly { column: number; from: string; to: string }[];
 }
@@ -107,6 +112,7 @@ export class CsvChunkParser {
   constructor(
     private readonly config: CsvConfig,
     private readonly onHeader: (columns: string[], renamed: { column: number; from: string; to: string }[]) => void,
+    private readonly onSwitch: (line: number) => void = () => undefined,
   ) {
     this.delimiterCode = config.delimiter.charCodeAt(0);
     this.columns = config.header === true ? null : [...config.header];
@@ -133,7 +139,7 @@ export class CsvChunkParser {
         this.base += len;
         return;
       }
-      pos = skipTo - this.base;
+      pos = Math.max(0, skipTo - this.base);
       if (this.config.skipLine === undefined) this.line += countByte(buf, this.config.eol, 0, pos);
       else this.line = this.config.skipLine;
       this.skipping = false;
@@ -153,12 +159,10 @@ export class CsvChunkParser {
     const eol = this.config.eol;
     let nextQuote = buf.indexOf(QUOTE, pos);
     while (pos < len) {
-      if (this.skipping) {
+      if (this.skipping && this.columns !== null) {
         // the header was in this chunk: skip to the resume offset now
         this.base += pos;
         this.push(buf.subarray(pos), out);
-        this.base -= pos;
-        this.base += len;
         return;
       }
       const end = buf.indexOf(eol, pos);
@@ -400,6 +404,7 @@ export class CsvChunkParser {
           config.encoding = 'windows-1252';
           config.tentative = false;
           raw = this.decode(buf, start, end);
+          this.onSwitch(line);
         } else {
           this.rejectAt(out, offset, line, raw, bytes, RejectionCode.InvalidEncoding, `invalid UTF-8 byte sequence on line ${line} (the file was detected as UTF-8)`);
           return;
@@ -562,15 +567,18 @@ export async function* parseCsvBatches(source: ByteSource, options: CsvParseOpti
     dropThrough: startAfter ? startAfter.index : -1,
     firstIndex: startAfter?.offset !== undefined ? startAfter.index : 0,
   };
-  const parser = new CsvChunkParser(config, (columns, renamed) =>
-    options.onDetect?.({
-      encoding: sniff.detection,
-      delimiter,
-      delimiterDetected: options.delimiter === undefined,
-      lineEnding,
-      columns,
-      renamedColumns: renamed,
-    }),
+  let detection: CsvDetection | undefined;
+  const parser = new CsvChunkParser(
+    config,
+    (columns, renamed) => {
+      detection = { encoding: sniff.detection, delimiter, delimiterDetected: options.delimiter === undefined, lineEnding, columns, renamedColumns: renamed };
+      options.onDetect?.(detection);
+    },
+    (line) => {
+      if (!detection) return;
+      detection = { ...detection, encoding: { encoding: 'windows-1252', bom: false, evidence: 'invalid-utf8' }, switchedAtLine: line };
+      options.onDetect?.(detection);
+    },
   );
   parser.startAt(sniff.skip);
   let out: ParseItem<CsvRow>[] = [];

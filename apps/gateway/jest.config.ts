@@ -1,0 +1,7 @@
+export default {
+  displayName: 'gateway',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/gateway',
+  passWithNoTests: false,
+};

@@ -1,0 +1,4 @@
+import './instrument';
+import { runGateway } from '@vigie/gateway-feature';
+
+void runGateway();

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'gateway-feature',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/gateway/feature',
+};

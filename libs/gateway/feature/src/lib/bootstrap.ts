@@ -1,0 +1,63 @@
+import { INestApplication } from '@nestjs/common';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+import { configOrExit, redactConfig, VIGIE_VERSION } from '@vigie/shared-config';
+import { MetricsInterceptor, PinoNestLogger } from '@vigie/shared-service';
+import { createLogger, ServiceMetrics, stopTelemetry } from '@vigie/shared-telemetry';
+import { GatewayConfig, gatewayConfigSchema } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+import { startInternalHttp } from './internal-http';
+import { Module } from '@nestjs/common';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the gateway's Nest application (also used by tests). */
+export async function createGatewayApp(config: GatewayConfig, metrics = new ServiceMetrics('gateway')): Promise<INestApplication> {
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  @Module({
+    imports: [GatewayModule.register(config)],
+    providers: [{ provide: ServiceMetrics, useValue: metrics }, { provide: APP_INTERCEPTOR, useClass: MetricsInterceptor }],
+  })
+  class GatewayRootModule {}
+  const app = await NestFactory.create(GatewayRootModule, { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false });
+  app.use(json({ limit: config.BODY_LIMIT }));
+  app.setGlobalPrefix(API_PREFIX);
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Vigie API')
+      .setDescription('The HTTP API of Vigie. Every call needs a Keycloak access token; reads of protected data need a stated purpose.')
+      .setVersion(VIGIE_VERSION)
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}
+
+export async function runGateway(): Promise<void> {
+  const config = configOrExit('gateway', gatewayConfigSchema);
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  logger.info({ config: redactConfig(gatewayConfigSchema, config) }, `starting vigie-gateway ${VIGIE_VERSION}`);
+  const metrics = new ServiceMetrics('gateway');
+  const app = await createGatewayApp(config, metrics);
+  let accepting = false;
+  const internal = await startInternalHttp(config.HEALTH_PORT, metrics, () => accepting);
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  accepting = true;
+  logger.info({ httpPort: config.HTTP_PORT, healthPort: config.HEALTH_PORT }, 'vigie-gateway ready');
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'draining');
+    accepting = false;
+    const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5000).unref();
+    await app.close();
+    internal.close();
+    await stopTelemetry();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

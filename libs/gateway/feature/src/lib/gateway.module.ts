@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { MessagingModule } from '@vigie/shared-messaging';
+import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
+import { GatewayExceptionFilter } from './http-exception.filter';
+import { HealthController } from './health.controller';
+
+/** The HTTP edge: `/api/v1` routes that become NATS requests to the services. */
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [MessagingModule.forRoot({ service: 'gateway', config })],
+      controllers: [HealthController],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: GatewayExceptionFilter }],
+      exports: [GATEWAY_CONFIG],
+    };
+  }
+}

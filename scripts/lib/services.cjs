@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// Starts, stops and checks the platform's service processes on the local stack.
+// Used by `npm run up`, `npm test` and the platform tests (tests/).
+//   node scripts/lib/services.cjs start|stop|status|migrate|setup-streams [service ...]
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The services, their local ports, and what they connect to. */
+const SERVICES = [
+  { name: 'gateway', healthPort: 3100, httpPort: 3000, db: false, keycloak: true },
+  { name: 'identity', healthPort: 3101, db: true, keycloak: true },
+  { name: 'ingestion', healthPort: 3102, db: true },
+  { name: 'ontology', healthPort: 3103, db: true },
+  { name: 'analytics', healthPort: 3104, db: true },
+  { name: 'audit', healthPort: 3105, db: true },
+];
+
+function stateDir() {
+  return process.env.VIGIE_STATE_DIR || path.join(ROOT, '.vigie');
+}
+
+/** Reads `.vigie/stack.env` written by scripts/stack/up.sh. */
+function loadStackEnv(dir = stateDir()) {
+  const file = path.join(dir, 'stack.env');
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: start the stack first (npm run stack:up)`);
+  const env = {};
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) env[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
+  }
+  return env;
+}
+
+function findService(name) {
+  const s = SERVICES.find((x) => x.name === name);
+  if (!s) throw new Error(`Unknown service "${name}"; known: ${SERVICES.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+/** The environment one service runs with on the local stack. */
+function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
+  const s = findService(name);
+  const upper = name.toUpperCase();
+  const env = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    NATS_URL: stack.NATS_URL,
+    NATS_USER: name,
+    NATS_PASSWORD: stack[`VIGIE_NATS_PASSWORD_${upper}`],
+    HEALTH_PORT: String(s.healthPort),
+  };
+  if (s.httpPort) env.HTTP_PORT = String(s.httpPort);
+  if (s.db) {
+    env.DATABASE_URL = stack[`VIGIE_DB_URL_${upper}`];
+    env.DATABASE_SCHEMA = name;
+  }
+  if (name === 'audit' && stack.VIGIE_DB_URL_AUDIT_WRITER) env.AUDIT_WRITER_DATABASE_URL = stack.VIGIE_DB_URL_AUDIT_WRITER;
+  if (s.keycloak) env.KEYCLOAK_URL = stack.KEYCLOAK_URL;
+  if (name === 'identity') {
+    env.KEYCLOAK_ADMIN_USER = stack.KEYCLOAK_ADMIN_USER;
+    env.KEYCLOAK_ADMIN_PASSWORD = stack.KEYCLOAK_ADMIN_PASSWORD;
+  }
+  return { ...env, ...overrides };
+}
+
+function mainFile(name) {
+  return path.join(ROOT, 'dist/apps', name, 'main.js');
+}
+
+function pidFile(name, dir = stateDir()) {
+  return path.join(dir, 'run', `${name}.pid`);
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runningPid(name, dir = stateDir()) {
+  try {
+    const pid = Number(fs.readFileSync(pidFile(name, dir), 'utf8'));
+    return pid && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a one-off command of a service (`migrate`, `setup-streams`) and throws with its output on failure. */
+function runCommand(name, command, { stack = loadStackEnv(), overrides = {} } = {}) {
+  const env = { ...process.env, ...serviceEnv(name, stack, overrides) };
+  if (command === 'setup-streams') {
+    env.NATS_USER = 'setup';
+    env.NATS_PASSWORD = stack.VIGIE_NATS_PASSWORD_SETUP;
+  }
+  const r = spawnSync(process.execPath, ['--enable-source-maps', mainFile(name), command], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${name} ${command} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Starts a service in the background (reusing a running one), logging to .vigie/logs/<name>.log. */
+function start(name, { stack = loadStackEnv(), overrides = {}, dir = stateDir() } = {}) {
+  const existing = runningPid(name, dir);
+  if (existing) return { pid: existing, reused: true };
+  if (!fs.existsSync(mainFile(name))) throw new Error(`${mainFile(name)} is missing: build first (npx nx run-many -t build)`);
+  fs.mkdirSync(path.join(dir, 'run'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const log = fs.openSync(path.join(dir, 'logs', `${name}.log`), 'a');
+  const child = spawn(process.execPath, ['--enable-source-maps', mainFile(name)], {
+    env: { ...process.env, ...serviceEnv(name, stack, overrides) },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  child.unref();
+  fs.writeFileSync(pidFile(name, dir), String(child.pid));
+  return { pid: child.pid, reused: false };
+}
+
+async function stop(name, { dir = stateDir(), signal = 'SIGTERM', timeoutMs = 15000 } = {}) {
+  const pid = runningPid(name, dir);
+  if (!pid) return false;
+  process.kill(pid, signal);
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  fs.rmSync(pidFile(name, dir), { force: true });
+  return true;
+}
+
+async function waitReady(name, timeoutMs = 60000, dir = stateDir()) {
+  const s = findService(name);
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${s.healthPort}/health/ready`);
+      if (res.ok) return;
+      last = `HTTP ${res.status}: ${await res.text()}`;
+    } catch (error) {
+      last = error.message;
+    }
+    if (!runningPid(name, dir)) break;
+    await sleep(250);
+  }
+  const logFile = path.join(dir, 'logs', `${name}.log`);
+  const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '(no log)';
+  throw new Error(`${name} did not become ready (${last}). Log tail:\n${tail}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { SERVICES, ROOT, stateDir, loadStackEnv, serviceEnv, runCommand, start, stop, waitReady, runningPid };
+
+if (require.main === module) {
+  const [command, ...names] = process.argv.slice(2);
+  const targets = names.length ? names : SERVICES.map((s) => s.name);
+  (async () => {
+    switch (command) {
+      case 'start':
+        for (const n of targets) {
+          const r = start(n);
+          console.log(`${n}: ${r.reused ? 'already running' : 'started'} (pid ${r.pid})`);
+        }
+        for (const n of targets) await waitReady(n);
+        console.log('all ready');
+        break;
+      case 'stop':
+        for (const n of [...targets].reverse()) console.log(`${n}: ${(await stop(n)) ? 'stopped' : 'not running'}`);
+        break;
+      case 'status':
+        for (const n of targets) console.log(`${n}: ${runningPid(n) ? `running (pid ${runningPid(n)})` : 'stopped'}`);
+        break;
+      case 'migrate':
+        for (const n of targets.filter((t) => findService(t).db)) process.stdout.write(runCommand(n, 'migrate'));
+        break;
+      case 'setup-streams':
+        process.stdout.write(runCommand(targets.find((t) => t !== 'gateway') ?? 'ontology', 'setup-streams'));
+        for (const n of targets.filter((t) => t !== 'gateway')) process.stdout.write(runCommand(n, 'setup-streams'));
+        break;
+      default:
+        console.error('usage: services.cjs start|stop|status|migrate|setup-streams [service ...]');
+        process.exit(64);
+    }
+  })().catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
