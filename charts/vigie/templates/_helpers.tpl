@@ -143,6 +143,8 @@ natsUser and databaseKey are optional (the service's own by default).
   value: {{ $v.config.requestTimeoutMs | quote }}
 - name: SHUTDOWN_GRACE_MS
   value: {{ $v.config.shutdownGraceMs | quote }}
+- name: STREAM_REPLICAS
+  value: {{ $v.config.streamReplicas | quote }}
 - name: NATS_URL
   value: {{ $v.nats.url | quote }}
 - name: NATS_USER
