@@ -79,6 +79,34 @@ pid_alive() {
   proc_alive "$(head -n1 "$1" | tr -dc '0-9')"
 }
 
+# group_alive <pgid>: true when a live (non-zombie) process of that process group remains (read from /proc).
+group_alive() {
+  local stat rest proc state pgrp
+  [ -n "$1" ] || return 1
+  for proc in /proc/[0-9]*; do
+    stat="$(cat "$proc/stat" 2>/dev/null)" || continue
+    rest="${stat##*) }" # fields after "pid (comm) ": state ppid pgrp ...
+    read -r state _ pgrp _ <<<"$rest"
+    if [ "$pgrp" = "$1" ] && [ "$state" != Z ]; then return 0; fi
+  done
+  return 1
+}
+
+# group_runs <pgid> <text>: true when a live process of the group has <text> in its command line.
+group_runs() {
+  local stat rest proc state pgrp
+  [ -n "$1" ] || return 1
+  for proc in /proc/[0-9]*; do
+    stat="$(cat "$proc/stat" 2>/dev/null)" || continue
+    rest="${stat##*) }"
+    read -r state _ pgrp _ <<<"$rest"
+    if [ "$pgrp" = "$1" ] && [ "$state" != Z ] && tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -q -- "$2"; then
+      return 0
+    fi
+  done
+  return 1
+}
+
 pid_of() { head -n1 "$1" 2>/dev/null | tr -dc '0-9'; }
 
 # port_listening <port>: true when something listens on 127.0.0.1:<port>.
@@ -104,21 +132,23 @@ wait_until() {
   done
 }
 
-# Stops the process group led by the pid in <pid file> (started with setsid), waiting up to <seconds>.
+# Stops the process group <pid file> names (the service was started with setsid, so its pid is the
+# group id), waiting up to <seconds> for every process of the group to exit.
 stop_pid_group() {
   local pidfile="$1" what="$2" timeout="${3:-30}" pid waited=0
   pid="$(pid_of "$pidfile")"
-  if ! proc_alive "$pid"; then
-    log "$what: not running (no live pid in $pidfile)"
+  if ! group_alive "$pid"; then
+    log "$what: not running (no live process group for $pidfile)"
     rm -f "$pidfile"
     return 0
   fi
-  log "$what: stopping pid $pid"
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  while proc_alive "$pid"; do
+  log "$what: stopping process group $pid"
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  while group_alive "$pid"; do
     if [ "$waited" -ge "$timeout" ]; then
       log "$what: still running after ${timeout}s, sending KILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      sleep 1
       break
     fi
     sleep 1

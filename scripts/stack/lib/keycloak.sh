@@ -57,9 +57,8 @@ kc_management_url() { printf 'http://127.0.0.1:%s' "$VIGIE_KEYCLOAK_MANAGEMENT_P
 
 kc_healthy() { http_ok "$(kc_management_url)/health/ready"; }
 
-kc_running_here() {
-  pid_alive "$KC_PID_FILE" && tr '\0' ' ' <"/proc/$(pid_of "$KC_PID_FILE")/cmdline" 2>/dev/null | grep -q "$KC_HOME"
-}
+# kc.sh runs java as a child (dev mode may restart it), so look at the whole process group.
+kc_running_here() { group_runs "$(pid_of "$KC_PID_FILE")" "$KC_HOME"; }
 
 kc_start() {
   local started=$SECONDS
@@ -77,6 +76,7 @@ kc_start() {
   log "keycloak: starting $KC_VERSION_WANTED (dev mode) on http://127.0.0.1:$VIGIE_KEYCLOAK_PORT with JAVA_HOME=$(kc_java_home) (log $KC_LOG)"
   # The bootstrap admin is created only on the first start of a fresh data dir; its password is
   # persisted in the state dir so that every later start (and stack.env) uses the same one.
+  printf -- "----- %s: started by scripts/stack/up.sh\n" "$(date -u +%FT%TZ)" >>"$KC_LOG"
   JAVA_HOME="$(kc_java_home)" \
     JAVA_OPTS_KC_HEAP="${VIGIE_KEYCLOAK_HEAP:--Xms256m -Xmx1g}" \
     KC_BOOTSTRAP_ADMIN_USERNAME="$KC_ADMIN_USER" \
@@ -93,7 +93,7 @@ kc_start() {
 
 # Polling predicate: true when healthy; fails fast (log tail) when the process died.
 kc_started_or_dead() {
-  if ! pid_alive "$KC_PID_FILE"; then
+  if ! group_alive "$(pid_of "$KC_PID_FILE")"; then
     tail_log "$KC_LOG" 60
     die "keycloak: process exited during start (see $KC_LOG)"
   fi

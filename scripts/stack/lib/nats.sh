@@ -24,7 +24,7 @@ nats_monitor_url() { printf 'http://127.0.0.1:%s' "$VIGIE_NATS_MONITOR_PORT"; }
 nats_healthy() { http_ok "$(nats_monitor_url)/healthz"; }
 
 nats_running_here() {
-  pid_alive "$NATS_PID_FILE" && tr '\0' ' ' <"/proc/$(pid_of "$NATS_PID_FILE")/cmdline" 2>/dev/null | grep -q nats-server
+  pid_alive "$NATS_PID_FILE" && tr '\0' ' ' <"/proc/$(pid_of "$NATS_PID_FILE")/cmdline" 2>/dev/null | grep -q -- "$NATS_CONF"
 }
 
 # Writes the configuration; prints "changed" when it differs from the previous one.
@@ -69,6 +69,7 @@ nats_start() {
     die "nats: port $VIGIE_NATS_PORT or $VIGIE_NATS_MONITOR_PORT is taken by a process we did not start (stop it or set VIGIE_NATS_PORT / VIGIE_NATS_MONITOR_PORT)"
   fi
   log "nats: starting on 127.0.0.1:$VIGIE_NATS_PORT, monitoring $(nats_monitor_url) (log $NATS_LOG)"
+  printf -- "----- %s: started by scripts/stack/up.sh\n" "$(date -u +%FT%TZ)" >>"$NATS_LOG"
   setsid "$(nats_bin)" -c "$NATS_CONF" >>"$NATS_LOG" 2>&1 </dev/null &
   # nats-server writes its own pid file; until then we know the pid from $!.
   echo $! >"$NATS_PID_FILE.starting"
