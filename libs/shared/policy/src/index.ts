@@ -1,0 +1,3 @@
+export * from './lib/can';
+export * from './lib/markings';
+export * from './lib/sql-filter';
