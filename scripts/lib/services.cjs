@@ -64,6 +64,8 @@ function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
     env.KEYCLOAK_ADMIN_USER = stack.KEYCLOAK_ADMIN_USER;
     env.KEYCLOAK_ADMIN_PASSWORD = stack.KEYCLOAK_ADMIN_PASSWORD;
   }
+  // Tests collect every service's spans to follow one trace across processes.
+  if (process.env.VIGIE_TRACE_DIR) env.VIGIE_TRACE_FILE = path.join(process.env.VIGIE_TRACE_DIR, `${name}.ndjson`);
   return { ...env, ...overrides };
 }
 

@@ -79,6 +79,6 @@ export { context, propagation, trace };
  * telemetry before the modules it instruments (http, pg) are loaded.
  */
 export function instrumentService(service: string): void {
-  const config = configOrExit(service, baseConfigSchema.partial().required({}));
+  const config = configOrExit(service, baseConfigSchema.pick({ OTEL_EXPORTER_OTLP_ENDPOINT: true, VIGIE_TRACE_FILE: true }));
   startTelemetry({ service, version: VIGIE_VERSION, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, traceFile: config.VIGIE_TRACE_FILE });
 }
