@@ -117,18 +117,19 @@ port_listening() {
 # http_ok <url>: true when the URL answers 2xx.
 http_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null; }
 
-# wait_until <seconds> <what> <log file> <command...>: polls the command every second.
+# wait_until <seconds> <what> <log file> <command...>: polls the command every second, for at most
+# <seconds> of wall-clock time.
 wait_until() {
-  local timeout="$1" what="$2" logfile="$3" waited=0
+  local timeout="$1" what="$2" logfile="$3" deadline
   shift 3
+  deadline=$((SECONDS + timeout))
   until "$@"; do
-    if [ "$waited" -ge "$timeout" ]; then
+    if [ "$SECONDS" -ge "$deadline" ]; then
       log "$what did not become healthy within ${timeout}s"
       tail_log "$logfile" 60
       die "$what is not healthy (see $logfile)"
     fi
     sleep 1
-    waited=$((waited + 1))
   done
 }
 
