@@ -1,0 +1,38 @@
+# Shared by scripts/up.sh and scripts/test.sh: Node dependencies and the platform build.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+say() { printf '\033[1m[vigie]\033[0m %s\n' "$*"; }
+
+# Installs node_modules from the lockfile when missing or older than the lockfile.
+# npm puts node_modules/.bin first on the PATH of npm scripts, so once it exists every
+# `node`, `npx`, `nx` and `jest` below runs on the pinned Node 22.
+ensure_node_modules() {
+  if [ ! -x node_modules/.bin/nx ] || [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing Node dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+  export PATH="$ROOT/node_modules/.bin:$PATH"
+  hash -r
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" = 22 ] || { echo "expected Node 22 from node_modules/.bin, got $(node --version)" >&2; exit 1; }
+}
+
+build_platform() {
+  say "building the services"
+  npx nx run-many -t build --output-style=static
+}
+
+# Migrations, JetStream streams and consumers, Keycloak realms: like migrations, run by a
+# command (the Helm chart runs the same commands as Jobs), never on service start.
+prepare_platform() {
+  say "database migrations"
+  node scripts/lib/services.cjs migrate
+  say "JetStream streams and consumers"
+  node scripts/lib/services.cjs setup-streams
+  if [ -f scripts/lib/prepare.d/realms.sh ]; then
+    # shellcheck source=/dev/null
+    . scripts/lib/prepare.d/realms.sh
+  fi
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, starts the local stack, builds, prepares and starts the
+# services, then runs every tier: lint, type checks, unit and integration tests, platform tests.
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+started=$SECONDS
+
+ensure_node_modules
+say "starting the local stack (PostgreSQL, NATS JetStream, Keycloak)"
+bash scripts/stack/up.sh
+set -a
+# shellcheck source=/dev/null
+. .vigie/stack.env
+set +a
+build_platform
+prepare_platform
+
+# The services under test are always the ones just built; spans go to files so tests can
+# follow one trace across processes.
+export VIGIE_TRACE_DIR="$ROOT/.vigie/traces"
+rm -rf "$VIGIE_TRACE_DIR" && mkdir -p "$VIGIE_TRACE_DIR"
+say "starting the services"
+node scripts/lib/services.cjs stop >/dev/null
+node scripts/lib/services.cjs start
+trap 'node scripts/lib/services.cjs stop >/dev/null 2>&1 || true' EXIT
+
+say "lint, type checks, unit and integration tests"
+npx nx run-many -t lint typecheck test --exclude=tests-platform --output-style=static
+say "platform tests (they stop and hang services on purpose, so they run last, alone)"
+npx nx run tests-platform:test --output-style=static
+
+say "all tests passed in $((SECONDS - started))s"
