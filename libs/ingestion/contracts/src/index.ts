@@ -1,1 +1,4 @@
 export * from './lib/subjects';
+export * from './lib/ingestion.exception';
+export * from './lib/job.schema';
+export * from './lib/job.contract';

@@ -1,0 +1,44 @@
+import { ErrorKind, VigieException } from '@vigie/shared-contracts';
+
+/** Error codes of the ingestion domain; each maps to one `ErrorKind` (hence one HTTP status). */
+export enum IngestionExceptionCode {
+  /** The mapping does not parse or does not fit the ontology; `details.errors` lists `{ path, line, column, message }`. */
+  InvalidMapping = 'INGESTION_INVALID_MAPPING',
+  InvalidMarkings = 'INGESTION_INVALID_MARKINGS',
+  /** The markings asked for at upload are above the uploader's clearance (never silently lowered). */
+  MarkingsAboveClearance = 'INGESTION_MARKINGS_ABOVE_CLEARANCE',
+  UnsupportedFormat = 'INGESTION_UNSUPPORTED_FORMAT',
+  /** The file cannot be read in its format at all (empty, binary, not JSON, not a STIX bundle). */
+  UnreadableFile = 'INGESTION_UNREADABLE_FILE',
+  FileTooLarge = 'INGESTION_FILE_TOO_LARGE',
+  SourceNotFound = 'INGESTION_SOURCE_NOT_FOUND',
+  JobNotFound = 'INGESTION_JOB_NOT_FOUND',
+  MappingNotFound = 'INGESTION_MAPPING_NOT_FOUND',
+  /** The job is not in a state that allows the request (e.g. cancelling a finished job). */
+  JobStateConflict = 'INGESTION_JOB_STATE_CONFLICT',
+  InvalidCursor = 'INGESTION_INVALID_CURSOR',
+  /** The ontology (or the object store, the INGEST stream) could not be reached. */
+  DependencyUnavailable = 'INGESTION_DEPENDENCY_UNAVAILABLE',
+}
+
+export const INGESTION_ERROR_KIND: Readonly<Record<IngestionExceptionCode, ErrorKind>> = {
+  [IngestionExceptionCode.InvalidMapping]: ErrorKind.Invalid,
+  [IngestionExceptionCode.InvalidMarkings]: ErrorKind.Invalid,
+  [IngestionExceptionCode.MarkingsAboveClearance]: ErrorKind.Forbidden,
+  [IngestionExceptionCode.UnsupportedFormat]: ErrorKind.Invalid,
+  [IngestionExceptionCode.UnreadableFile]: ErrorKind.Invalid,
+  [IngestionExceptionCode.FileTooLarge]: ErrorKind.TooLarge,
+  [IngestionExceptionCode.SourceNotFound]: ErrorKind.NotFound,
+  [IngestionExceptionCode.JobNotFound]: ErrorKind.NotFound,
+  [IngestionExceptionCode.MappingNotFound]: ErrorKind.NotFound,
+  [IngestionExceptionCode.JobStateConflict]: ErrorKind.Conflict,
+  [IngestionExceptionCode.InvalidCursor]: ErrorKind.Invalid,
+  [IngestionExceptionCode.DependencyUnavailable]: ErrorKind.Unavailable,
+};
+
+/** The ingestion domain's typed error; its kind follows from its code. */
+export class IngestionException extends VigieException<IngestionExceptionCode> {
+  constructor(code: IngestionExceptionCode, message: string, details?: unknown) {
+    super(code, INGESTION_ERROR_KIND[code], message, details);
+  }
+}
