@@ -155,6 +155,12 @@ pg_provision() {
 SELECT 'CREATE DATABASE $PG_DB' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 SQL
   sql="REVOKE ALL ON DATABASE $PG_DB FROM PUBLIC;"$'\n'
+  # Extensions the services rely on (text search, fuzzy matching), created by the administrator
+  # in schema public — in production the CloudNativePG bootstrap SQL does the same.
+  sql+="CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;"$'\n'
+  sql+="CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;"$'\n'
+  sql+="CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public;"$'\n'
+  sql+="CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA public;"$'\n'
   for svc in "${PG_SERVICES[@]}"; do
     sql+="$(pg_role_sql "vigie_$svc" "$(pg_role_password "$svc")")"$'\n'
     sql+="CREATE SCHEMA IF NOT EXISTS $svc AUTHORIZATION vigie_$svc;"$'\n'
