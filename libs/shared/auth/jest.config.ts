@@ -1,0 +1,6 @@
+export default {
+  displayName: 'shared-auth',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/shared/auth',
+};
