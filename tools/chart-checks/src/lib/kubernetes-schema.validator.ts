@@ -60,7 +60,7 @@ export class KubernetesSchemaValidator {
     } catch (error) {
       return [`${o.kind}/${o.metadata?.name}: ${(error as Error).message}`];
     }
-    if (validate(o)) return [];
+    if (validate(o as unknown)) return [];
     return (validate.errors ?? []).map((e) => {
       const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : '';
       return `${o.kind}/${o.metadata?.name} ${e.instancePath || '/'}: ${e.message}${extra}`;

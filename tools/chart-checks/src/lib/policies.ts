@@ -10,6 +10,7 @@ type Json = Record<string, unknown>;
 export interface Container {
   name: string;
   image?: string;
+  args?: string[];
   securityContext?: Json;
   resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
   livenessProbe?: unknown;

@@ -28,6 +28,21 @@ export function resolveNode(schema: ValuesSchema, node: SchemaNode): SchemaNode 
   return current;
 }
 
+/** $defs that describe one value (a selector, resources, a list...), documented as a whole. */
+const VALUE_TYPES = new Set(['selector', 'resources', 'optionalResources', 'stringMap', 'args', 'ports', 'networkPolicyRules', 'probesOrEmpty', 'quantity', 'port']);
+
+/**
+ * A group of declared values (documented key by key) rather than one value: an object schema that
+ * declares its properties and refuses others, and is not one of the value types above.
+ */
+export function isGroup(schema: ValuesSchema, node: SchemaNode | undefined): boolean {
+  if (!node) return false;
+  const ref = /^#\/\$defs\/(.+)$/.exec(node.$ref ?? '')?.[1];
+  if (ref && VALUE_TYPES.has(ref)) return false;
+  const resolved = resolveNode(schema, node);
+  return !!resolved.properties && resolved.additionalProperties === false;
+}
+
 /** Schema node of a dotted path, or undefined when the schema does not declare it. */
 export function schemaAt(schema: ValuesSchema, path: string[]): SchemaNode | undefined {
   let node: SchemaNode | undefined = schema;
@@ -39,13 +54,18 @@ export function schemaAt(schema: ValuesSchema, path: string[]): SchemaNode | und
   return node ? resolveNode(schema, node) : undefined;
 }
 
+/** Like schemaAt, but the last node is returned as written (its $ref not followed). */
+export function rawSchemaAt(schema: ValuesSchema, path: string[]): SchemaNode | undefined {
+  const parent = path.length > 1 ? schemaAt(schema, path.slice(0, -1)) : schema;
+  return parent?.properties?.[path[path.length - 1]!];
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Declared value paths (keys whose parent declares properties), from a values object. */
 export function declaredPaths(schema: ValuesSchema, values: Record<string, unknown>, prefix: string[] = []): string[][] {
   const out: string[][] = [];
-  const parent = prefix.length ? schemaAt(schema, prefix) : schema;
-  if (!parent?.properties) return out;
+  if (prefix.length && !isGroup(schema, rawSchemaAt(schema, prefix))) return out;
   for (const [key, value] of Object.entries(values)) {
     const path = [...prefix, key];
     out.push(path);
@@ -59,6 +79,7 @@ export function schemaDrift(schema: ValuesSchema, values: Record<string, unknown
   const notInSchema: string[] = [];
   const notInValues: string[] = [];
   const walk = (node: SchemaNode, value: unknown, path: string[]) => {
+    if (path.length && !isGroup(schema, node)) return;
     const resolved = resolveNode(schema, node);
     if (!resolved.properties) return;
     const obj = isPlainObject(value) ? value : {};
@@ -108,7 +129,7 @@ export function documentedPaths(yamlText: string): Set<string> {
 export function undocumentedValues(schema: ValuesSchema, values: Record<string, unknown>, yamlText: string): string[] {
   const documented = documentedPaths(yamlText);
   return declaredPaths(schema, values)
-    .filter((path) => !schemaAt(schema, path)?.properties)
+    .filter((path) => !isGroup(schema, rawSchemaAt(schema, path)))
     .map((path) => path.join('.'))
     .filter((path) => !documented.has(path));
 }
