@@ -67,7 +67,7 @@ const sc = StringCodec();
 async function open(user) {
   const password = env[`VIGIE_NATS_PASSWORD_${user.toUpperCase()}`];
   if (!password) throw new Error(`no password for NATS user ${user} in ${envFile}`);
-  const nc = await connect({ servers: env.NATS_URL, user, pass: password, name: `check-${user}` });
+  const nc = await connect({ servers: env.NATS_URL, user, pass: password, name: `check-${user}`, inboxPrefix: user === "setup" ? undefined : `_INBOX_${user}` });
   const errors = [];
   (async () => {
     for await (const status of nc.status()) {

@@ -11,7 +11,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const JS_COMMON = ['$JS.API.>', '$JS.ACK.>', '_INBOX.>'];
+// Each user has its own reply inbox prefix (`_INBOX_<user>`, set by the messaging library), so
+// no service can subscribe to the replies meant for another.
+const inboxOf = (name) => `_INBOX_${name}.>`;
+const JS_COMMON = ['$JS.API.>', '$JS.ACK.>'];
 const STREAM_ADMIN_VERBS = ['CREATE', 'UPDATE', 'DELETE', 'PURGE', 'SNAPSHOT', 'RESTORE'];
 
 function fail(message) {
@@ -98,6 +101,7 @@ function expand({ table, services }, name) {
     ...streamSubjects(([, spec]) => includes(spec.publishers, name)),
     ...(user.objectStore ? ['$O.>'] : []),
     ...JS_COMMON,
+    inboxOf(name),
   ]);
   const mayPublish = streamSubjects(([, spec]) => includes(spec.publishers, name));
   const deny = [
@@ -127,7 +131,7 @@ function expand({ table, services }, name) {
   const effectiveDeny = unique(deny).filter((subject) => allow.some((allowed) => covers(allowed, subject)));
   return {
     publish: { allow, deny: effectiveDeny },
-    subscribe: { allow: [`${name}.v1.>`, '_INBOX.>'] },
+    subscribe: { allow: [`${name}.v1.>`, inboxOf(name)] },
     allow_responses: true,
   };
 }

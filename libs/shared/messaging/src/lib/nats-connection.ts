@@ -16,6 +16,8 @@ export function natsConnectionOptions(config: NatsConnectionConfig, name: string
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
+    // Replies come back on a per-user inbox, the only one the user may subscribe to.
+    ...(config.NATS_USER ? { inboxPrefix: `_INBOX_${config.NATS_USER}` } : {}),
   };
 }
 
