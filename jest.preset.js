@@ -5,6 +5,7 @@ const { compilerOptions } = require('./tsconfig.base.json');
 
 module.exports = {
   testEnvironment: 'node',
+  reporters: ['default', `${__dirname}/tools/jest/summary-reporter.js`],
   testMatch: ['**/?(*.)+(spec|integration-spec).ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {

@@ -22,7 +22,21 @@ rm -rf "$VIGIE_TRACE_DIR" && mkdir -p "$VIGIE_TRACE_DIR"
 say "starting the services"
 node scripts/lib/services.cjs stop >/dev/null
 node scripts/lib/services.cjs start
-trap 'node scripts/lib/services.cjs stop >/dev/null 2>&1 || true' EXIT
+
+export VIGIE_TEST_SUMMARY_DIR="$ROOT/.vigie/test-summary"
+rm -rf "$VIGIE_TEST_SUMMARY_DIR"
+summary() {
+  node -e '
+    const fs = require("fs"), dir = process.argv[1];
+    const t = { passed: 0, failed: 0, skipped: 0 };
+    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+      for (const k of Object.keys(t)) t[k] += r[k];
+    }
+    console.log(`vigie: ${t.passed} passed, ${t.failed} failed` + (t.skipped ? `, ${t.skipped} skipped` : ""));
+  ' "$VIGIE_TEST_SUMMARY_DIR"
+}
+trap 'summary; node scripts/lib/services.cjs stop >/dev/null 2>&1 || true' EXIT
 
 say "lint, type checks, unit and integration tests"
 npx nx run-many -t lint typecheck test --exclude=tests-platform --output-style=static
