@@ -1,0 +1,7 @@
+export default {
+  displayName: 'cli',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/cli',
+  passWithNoTests: false,
+};
