@@ -1,6 +1,7 @@
 import { VIGIE_VERSION } from '@vigie/shared-config';
 import { NatsServiceDefinition } from '@vigie/shared-service';
 import { ontologyHealthCheck } from '@vigie/ontology-contracts';
+import { ONTOLOGY_ENTITIES, ONTOLOGY_MIGRATIONS } from '@vigie/ontology-data-access';
 import { OntologyConfig, ontologyConfigSchema } from './ontology.config';
 
 export const ontologyService: NatsServiceDefinition<OntologyConfig> = {
@@ -8,6 +9,6 @@ export const ontologyService: NatsServiceDefinition<OntologyConfig> = {
   version: VIGIE_VERSION,
   configSchema: ontologyConfigSchema,
   healthContract: ontologyHealthCheck,
-  persistence: { entities: [], migrations: [] },
+  persistence: { entities: ONTOLOGY_ENTITIES, migrations: ONTOLOGY_MIGRATIONS },
   imports: () => [],
 };

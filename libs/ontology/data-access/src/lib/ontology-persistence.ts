@@ -1,0 +1,33 @@
+import { LinkEntity } from './entities/link.entity';
+import { LinkVersionEntity } from './entities/link-version.entity';
+import { ObjectEntity } from './entities/object.entity';
+import { ObjectVersionEntity } from './entities/object-version.entity';
+import { OntologyDocumentEntity } from './entities/ontology-document.entity';
+import {
+  BlockingKeyEntity,
+  EntityEntity,
+  EntityMembershipEntity,
+  IdentityKeyEntity,
+  MergeEntity,
+  OutboxEntity,
+  ReviewItemEntity,
+} from './entities/resolution.entity';
+import { Migration20261128150000_ontology_storage } from './migrations/Migration20261128150000_ontology_storage';
+
+/** Entities and migrations of the ontology schema, for the service definition's `persistence`. */
+export const ONTOLOGY_ENTITIES = [
+  OntologyDocumentEntity,
+  ObjectEntity,
+  ObjectVersionEntity,
+  LinkEntity,
+  LinkVersionEntity,
+  EntityEntity,
+  MergeEntity,
+  EntityMembershipEntity,
+  ReviewItemEntity,
+  IdentityKeyEntity,
+  BlockingKeyEntity,
+  OutboxEntity,
+];
+
+export const ONTOLOGY_MIGRATIONS = [Migration20261128150000_ontology_storage];

@@ -1,0 +1,144 @@
+import { PropertyFilter } from '@vigie/ontology-contracts';
+import { SqlFragment } from '@vigie/shared-policy';
+import { pgArray, Sql } from '../sql/ontology-database';
+import { propertyScope, ReaderScope, visibleRow } from '../sql/scope';
+import { propertyFilterSql } from './property-filter.sql';
+import { LinkRow, NewVersion, VersionRow } from './row.types';
+
+const LINK_COLUMNS = `l.id, l.tenant, l.type, l.source, l.source_key, l.from_id, l.to_id, l.directed, l.version, l.level_rank, l.compartments, l.provenance, l.valid_from, l.valid_to, l.content_hash, l.created_at, l.updated_at, l.deleted_at`;
+const ENDS = `JOIN object f ON f.id = l.from_id JOIN object t ON t.id = l.to_id`;
+
+export interface LinkListQuery {
+  type?: string;
+  objectId?: string;
+  direction: 'out' | 'in' | 'both';
+  filters: PropertyFilter[];
+  validAt?: string;
+  includeDeleted: boolean;
+  after?: { key: string; id: string };
+  limit: number;
+}
+
+export type ListedLinkRow = LinkRow & { cursor_key: string };
+
+function and(parts: SqlFragment[]): SqlFragment {
+  return { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
+}
+
+/**
+ * A link is visible only when its own markings AND both end objects are visible to the reader
+ * (a link to a hidden object is hidden), all three checked in the query. Links whose end is
+ * soft-deleted are hidden with it unless deleted things are asked for.
+ */
+function visibleLink(scope: ReaderScope, includeDeleted: boolean): SqlFragment {
+  const parts = [visibleRow(scope, 'l'), visibleRow(scope, 'f'), visibleRow(scope, 't')];
+  if (!includeDeleted) parts.push({ sql: 'l.deleted_at IS NULL AND f.deleted_at IS NULL AND t.deleted_at IS NULL', params: [] });
+  return and(parts);
+}
+
+export class LinkRepository {
+  async findVisible(sql: Sql, scope: ReaderScope, id: string): Promise<LinkRow | undefined> {
+    const filter = visibleLink(scope, true);
+    const rows = await sql.query<LinkRow>(
+      `SELECT ${LINK_COLUMNS}, visible_properties(l.properties, ?, ?::text[]) AS properties FROM link l ${ENDS} WHERE l.id = ? AND ${filter.sql}`,
+      [...propertyScope(scope), id, ...filter.params],
+    );
+    return rows[0];
+  }
+
+  async findForWrite(sql: Sql, scope: ReaderScope, id: string): Promise<LinkRow | undefined> {
+    const filter = visibleLink(scope, true);
+    const rows = await sql.query<LinkRow>(`SELECT ${LINK_COLUMNS}, l.properties FROM link l ${ENDS} WHERE l.id = ? AND ${filter.sql} FOR UPDATE OF l`, [id, ...filter.params]);
+    return rows[0];
+  }
+
+  async findByIds(sql: Sql, tenant: string, ids: readonly string[]): Promise<LinkRow[]> {
+    if (!ids.length) return [];
+    return sql.query<LinkRow>(`SELECT ${LINK_COLUMNS}, l.properties FROM link l WHERE l.tenant = ? AND l.id = ANY(?::uuid[])`, [tenant, pgArray(ids)]);
+  }
+
+  private where(scope: ReaderScope, q: Omit<LinkListQuery, 'after' | 'limit'>): SqlFragment {
+    const parts: SqlFragment[] = [visibleLink(scope, q.includeDeleted)];
+    if (q.type) parts.push({ sql: 'l.type = ?', params: [q.type] });
+    if (q.objectId) {
+      if (q.direction === 'out') parts.push({ sql: 'l.from_id = ?', params: [q.objectId] });
+      else if (q.direction === 'in') parts.push({ sql: 'l.to_id = ?', params: [q.objectId] });
+      else parts.push({ sql: '(l.from_id = ? OR l.to_id = ?)', params: [q.objectId, q.objectId] });
+    }
+    if (q.validAt) {
+      // Bounds are ISO dates or timestamps; compare as timestamps (a date bound means its midnight UTC).
+      parts.push({
+        sql: `(l.valid_from IS NULL OR l.valid_from::timestamptz <= ?::timestamptz) AND (l.valid_to IS NULL OR l.valid_to::timestamptz >= ?::timestamptz)`,
+        params: [q.validAt, q.validAt],
+      });
+    }
+    for (const f of q.filters) parts.push(propertyFilterSql('l', f, scope));
+    return and(parts);
+  }
+
+  async list(sql: Sql, scope: ReaderScope, q: LinkListQuery): Promise<ListedLinkRow[]> {
+    const where = this.where(scope, q);
+    const after = q.after ? { sql: ' AND (l.updated_at, l.id) > (?::timestamptz, ?::uuid)', params: [q.after.key, q.after.id] } : { sql: '', params: [] };
+    return sql.query<ListedLinkRow>(
+      `SELECT ${LINK_COLUMNS}, visible_properties(l.properties, ?, ?::text[]) AS properties, l.updated_at::text AS cursor_key
+       FROM link l ${ENDS} WHERE ${where.sql}${after.sql} ORDER BY l.updated_at, l.id LIMIT ?`,
+      [...propertyScope(scope), ...where.params, ...after.params, q.limit + 1],
+    );
+  }
+
+  async count(sql: Sql, scope: ReaderScope, q: Omit<LinkListQuery, 'after' | 'limit'>): Promise<number> {
+    const where = this.where(scope, q);
+    const rows = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM link l ${ENDS} WHERE ${where.sql}`, where.params);
+    return rows[0]?.n ?? 0;
+  }
+
+  async insert(sql: Sql, row: LinkRow): Promise<void> {
+    await sql.query(
+      `INSERT INTO link (id, tenant, type, source, source_key, from_id, to_id, directed, version, level_rank, compartments, properties, provenance, valid_from, valid_to, content_hash, created_at, updated_at, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
+      [row.id, row.tenant, row.type, row.source, row.source_key, row.from_id, row.to_id, row.directed, row.version, row.level_rank, pgArray(row.compartments), JSON.stringify(row.properties), JSON.stringify(row.provenance), row.valid_from, row.valid_to, row.content_hash, row.created_at, row.updated_at, row.deleted_at],
+    );
+  }
+
+  async update(sql: Sql, row: LinkRow, expectedVersion: number): Promise<boolean> {
+    const rows = await sql.query(
+      `UPDATE link SET version = ?, level_rank = ?, compartments = ?::text[], properties = ?::jsonb, provenance = ?::jsonb, valid_from = ?, valid_to = ?, content_hash = ?, updated_at = ?, deleted_at = ?
+       WHERE id = ? AND tenant = ? AND version = ? RETURNING id`,
+      [row.version, row.level_rank, pgArray(row.compartments), JSON.stringify(row.properties), JSON.stringify(row.provenance), row.valid_from, row.valid_to, row.content_hash, row.updated_at, row.deleted_at, row.id, row.tenant, expectedVersion],
+    );
+    return rows.length === 1;
+  }
+
+  async insertVersion(sql: Sql, v: NewVersion): Promise<void> {
+    await sql.query(
+      `INSERT INTO link_version (link_id, version, tenant, change, at, actor, purpose, provenance, level_rank, compartments, snapshot, changed_properties)
+       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::text[], ?::jsonb, ?::text[])`,
+      [v.id, v.version, v.tenant, v.change, v.at, JSON.stringify(v.actor), v.purpose ? JSON.stringify(v.purpose) : null, JSON.stringify(v.provenance), v.levelRank, pgArray(v.compartments), JSON.stringify(v.snapshot), pgArray(v.changedProperties)],
+    );
+  }
+
+  async findVersion(sql: Sql, scope: ReaderScope, id: string, version: number): Promise<VersionRow | undefined> {
+    const current = visibleLink(scope, true);
+    const past = visibleRow(scope, 'v');
+    const rows = await sql.query<VersionRow>(
+      `SELECT v.link_id AS id, v.version, v.tenant, v.change, v.at, v.actor, v.purpose, v.provenance, v.level_rank, v.compartments, v.changed_properties,
+              jsonb_set(v.snapshot, '{properties}', visible_properties(v.snapshot -> 'properties', ?, ?::text[])) AS snapshot
+       FROM link_version v JOIN link l ON l.id = v.link_id ${ENDS}
+       WHERE v.link_id = ? AND v.version = ? AND ${current.sql} AND ${past.sql}`,
+      [...propertyScope(scope), id, version, ...current.params, ...past.params],
+    );
+    return rows[0];
+  }
+
+  async history(sql: Sql, scope: ReaderScope, id: string, beforeVersion: number | undefined, limit: number): Promise<VersionRow[]> {
+    const past = visibleRow(scope, 'v');
+    return sql.query<VersionRow>(
+      `SELECT v.link_id AS id, v.version, v.tenant, v.change, v.at, v.actor, v.purpose, v.provenance, v.level_rank, v.compartments, v.changed_properties,
+              jsonb_set(v.snapshot, '{properties}', visible_properties(v.snapshot -> 'properties', ?, ?::text[])) AS snapshot,
+              ARRAY(SELECT jsonb_object_keys(v.snapshot -> 'properties')) AS all_properties
+       FROM link_version v WHERE v.link_id = ? AND ${past.sql} ${beforeVersion ? 'AND v.version < ?' : ''}
+       ORDER BY v.version DESC LIMIT ?`,
+      [...propertyScope(scope), id, ...past.params, ...(beforeVersion ? [beforeVersion] : []), limit + 1],
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { PropertyFilter } from '@vigie/ontology-contracts';
+import { SqlFragment } from '@vigie/shared-policy';
+import { pgArray, Sql } from '../sql/ontology-database';
+import { propertyScope, ReaderScope, visibleRow } from '../sql/scope';
+import { propertyFilterSql } from './property-filter.sql';
+import { NewVersion, ObjectRow, VersionRow } from './row.types';
+
+const OBJECT_COLUMNS = `o.id, o.tenant, o.type, o.source, o.source_key, o.version, o.level_rank, o.compartments, o.provenance, o.content_hash, o.entity_id, o.created_at, o.updated_at, o.deleted_at`;
+
+export interface ObjectListQuery {
+  type?: string;
+  filters: PropertyFilter[];
+  includeDeleted: boolean;
+  updatedSince?: string;
+  /** Keyset: strictly after (updated_at, id). `key` is the exact `updated_at::text` of the last row. */
+  after?: { key: string; id: string };
+  limit: number;
+}
+
+/** An object row plus the exact text of its `updated_at` (the keyset cursor key). */
+export type ListedObjectRow = ObjectRow & { cursor_key: string };
+
+function and(parts: SqlFragment[]): SqlFragment {
+  return { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
+}
+
+/**
+ * Objects, read through the need-to-know filter of `@vigie/shared-policy` INSIDE every query
+ * (tenant, level rank ≤ clearance, compartments ⊆ the reader's), with property entries above the
+ * reader removed by `visible_properties(...)` in SQL. An invisible object is simply not found.
+ */
+export class ObjectRepository {
+  /** The object as `scope` may see it, or undefined (absent, other tenant, or marked above the reader). */
+  async findVisible(sql: Sql, scope: ReaderScope, id: string): Promise<ObjectRow | undefined> {
+    const filter = visibleRow(scope, 'o');
+    const rows = await sql.query<ObjectRow>(
+      `SELECT ${OBJECT_COLUMNS}, visible_properties(o.properties, ?, ?::text[]) AS properties FROM object o WHERE o.id = ? AND ${filter.sql}`,
+      [...propertyScope(scope), id, ...filter.params],
+    );
+    return rows[0];
+  }
+
+  /** For a write: the full row (every property, even those above the writer), locked — only if the writer may see the object. */
+  async findForWrite(sql: Sql, scope: ReaderScope, id: string): Promise<ObjectRow | undefined> {
+    const filter = visibleRow(scope, 'o');
+    const rows = await sql.query<ObjectRow>(`SELECT ${OBJECT_COLUMNS}, o.properties FROM object o WHERE o.id = ? AND ${filter.sql} FOR UPDATE`, [id, ...filter.params]);
+    return rows[0];
+  }
+
+  /** Full rows of a tenant's objects by id (service-side work: resolution, events). */
+  async findByIds(sql: Sql, tenant: string, ids: readonly string[]): Promise<ObjectRow[]> {
+    if (!ids.length) return [];
+    return sql.query<ObjectRow>(`SELECT ${OBJECT_COLUMNS}, o.properties FROM object o WHERE o.tenant = ? AND o.id = ANY(?::uuid[])`, [tenant, pgArray(ids)]);
+  }
+
+  /** Of these ids, those `scope` may see (for filtering lists of member ids). */
+  async visibleIds(sql: Sql, scope: ReaderScope, ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const filter = visibleRow(scope, 'o');
+    const rows = await sql.query<{ id: string }>(`SELECT o.id FROM object o WHERE o.id = ANY(?::uuid[]) AND ${filter.sql}`, [pgArray(ids), ...filter.params]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private where(scope: ReaderScope, query: Omit<ObjectListQuery, 'after' | 'limit'>): SqlFragment {
+    const parts: SqlFragment[] = [visibleRow(scope, 'o')];
+    if (query.type) parts.push({ sql: 'o.type = ?', params: [query.type] });
+    if (!query.includeDeleted) parts.push({ sql: 'o.deleted_at IS NULL', params: [] });
+    if (query.updatedSince) parts.push({ sql: 'o.updated_at >= ?::timestamptz', params: [query.updatedSince] });
+    for (const f of query.filters) parts.push(propertyFilterSql('o', f, scope));
+    return and(parts);
+  }
+
+  /** One page, ordered by (updated_at, id): stable keyset pagination. Fetches `limit + 1` to know if there is more. */
+  async list(sql: Sql, scope: ReaderScope, query: ObjectListQuery): Promise<ListedObjectRow[]> {
+    const where = this.where(scope, query);
+    const after = query.after ? { sql: ' AND (o.updated_at, o.id) > (?::timestamptz, ?::uuid)', params: [query.after.key, query.after.id] } : { sql: '', params: [] };
+    return sql.query<ListedObjectRow>(
+      `SELECT ${OBJECT_COLUMNS}, visible_properties(o.properties, ?, ?::text[]) AS properties, o.updated_at::text AS cursor_key
+       FROM object o WHERE ${where.sql}${after.sql} ORDER BY o.updated_at, o.id LIMIT ?`,
+      [...propertyScope(scope), ...where.params, ...after.params, query.limit + 1],
+    );
+  }
+
+  /** How many objects match, counted inside the same filtered query (never leaks hidden objects). */
+  async count(sql: Sql, scope: ReaderScope, query: Omit<ObjectListQuery, 'after' | 'limit'>): Promise<number> {
+    const where = this.where(scope, query);
+    const rows = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM object o WHERE ${where.sql}`, where.params);
+    return rows[0]?.n ?? 0;
+  }
+
+  async insert(sql: Sql, row: ObjectRow): Promise<void> {
+    await sql.query(
+      `INSERT INTO object (id, tenant, type, source, source_key, version, level_rank, compartments, properties, provenance, content_hash, entity_id, created_at, updated_at, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)`,
+      [row.id, row.tenant, row.type, row.source, row.source_key, row.version, row.level_rank, pgArray(row.compartments), JSON.stringify(row.properties), JSON.stringify(row.provenance), row.content_hash, row.entity_id, row.created_at, row.updated_at, row.deleted_at],
+    );
+  }
+
+  /** Writes the new state of an object whose version is still `expectedVersion` (returns false if it moved on). */
+  async update(sql: Sql, row: ObjectRow, expectedVersion: number): Promise<boolean> {
+    const rows = await sql.query(
+      `UPDATE object SET version = ?, level_rank = ?, compartments = ?::text[], properties = ?::jsonb, provenance = ?::jsonb, content_hash = ?, updated_at = ?, deleted_at = ?
+       WHERE id = ? AND tenant = ? AND version = ? RETURNING id`,
+      [row.version, row.level_rank, pgArray(row.compartments), JSON.stringify(row.properties), JSON.stringify(row.provenance), row.content_hash, row.updated_at, row.deleted_at, row.id, row.tenant, expectedVersion],
+    );
+    return rows.length === 1;
+  }
+
+  async insertVersion(sql: Sql, v: NewVersion): Promise<void> {
+    await sql.query(
+      `INSERT INTO object_version (object_id, version, tenant, change, at, actor, purpose, provenance, level_rank, compartments, snapshot, changed_properties)
+       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::text[], ?::jsonb, ?::text[])`,
+      [v.id, v.version, v.tenant, v.change, v.at, JSON.stringify(v.actor), v.purpose ? JSON.stringify(v.purpose) : null, JSON.stringify(v.provenance), v.levelRank, pgArray(v.compartments), JSON.stringify(v.snapshot), pgArray(v.changedProperties)],
+    );
+  }
+
+  /**
+   * One version of an object the reader may see now, if that version's own markings are visible
+   * too; its snapshot's properties are filtered like a current read.
+   */
+  async findVersion(sql: Sql, scope: ReaderScope, id: string, version: number): Promise<VersionRow | undefined> {
+    const current = visibleRow(scope, 'o');
+    const past = visibleRow(scope, 'v');
+    const rows = await sql.query<VersionRow>(
+      `SELECT v.object_id AS id, v.version, v.tenant, v.change, v.at, v.actor, v.purpose, v.provenance, v.level_rank, v.compartments, v.changed_properties,
+              jsonb_set(v.snapshot, '{properties}', visible_properties(v.snapshot -> 'properties', ?, ?::text[])) AS snapshot
+       FROM object_version v JOIN object o ON o.id = v.object_id
+       WHERE v.object_id = ? AND v.version = ? AND ${current.sql} AND ${past.sql}`,
+      [...propertyScope(scope), id, version, ...current.params, ...past.params],
+    );
+    return rows[0];
+  }
+
+  /** Versions newest first (keyset on version), those whose markings the reader may see. */
+  async history(sql: Sql, scope: ReaderScope, id: string, beforeVersion: number | undefined, limit: number): Promise<VersionRow[]> {
+    const past = visibleRow(scope, 'v');
+    return sql.query<VersionRow>(
+      `SELECT v.object_id AS id, v.version, v.tenant, v.change, v.at, v.actor, v.purpose, v.provenance, v.level_rank, v.compartments, v.changed_properties,
+              jsonb_set(v.snapshot, '{properties}', visible_properties(v.snapshot -> 'properties', ?, ?::text[])) AS snapshot,
+              ARRAY(SELECT jsonb_object_keys(v.snapshot -> 'properties')) AS all_properties
+       FROM object_version v WHERE v.object_id = ? AND ${past.sql} ${beforeVersion ? 'AND v.version < ?' : ''}
+       ORDER BY v.version DESC LIMIT ?`,
+      [...propertyScope(scope), id, ...past.params, ...(beforeVersion ? [beforeVersion] : []), limit + 1],
+    );
+  }
+}

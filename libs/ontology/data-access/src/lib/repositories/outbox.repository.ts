@@ -1,0 +1,37 @@
+import { Sql } from '../sql/ontology-database';
+
+export interface OutboxMessage {
+  subject: string;
+  msgId: string;
+  payload: unknown;
+}
+
+export interface PendingOutboxMessage extends OutboxMessage {
+  id: string;
+}
+
+/**
+ * Transactional outbox: events are written in the same transaction as the change they describe
+ * and published after commit. If publishing fails, the rows stay and the next flush (or the
+ * redelivered batch) publishes them; `Nats-Msg-Id` makes a repeated publish a no-op.
+ */
+export class OutboxRepository {
+  /** Appends messages with one multi-row INSERT. */
+  async add(sql: Sql, messages: readonly OutboxMessage[]): Promise<void> {
+    if (!messages.length) return;
+    await sql.query(
+      `INSERT INTO outbox (subject, msg_id, payload)
+       SELECT r.subject, r.msg_id, r.payload FROM jsonb_to_recordset(?::jsonb) AS r(subject text, msg_id text, payload jsonb)`,
+      [JSON.stringify(messages.map((m) => ({ subject: m.subject, msg_id: m.msgId, payload: m.payload })))],
+    );
+  }
+
+  /** Takes (locks and deletes, inside the caller's transaction) up to `limit` of the oldest pending messages. */
+  async take(sql: Sql, limit: number): Promise<PendingOutboxMessage[]> {
+    const rows = await sql.query<{ id: string; subject: string; msg_id: string; payload: unknown }>(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id, subject, msg_id, payload`,
+      [limit],
+    );
+    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload }));
+  }
+}

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { Actor, ResolutionReason } from '@vigie/ontology-contracts';
+import { pgArray, Sql } from '../sql/ontology-database';
+
+export interface ResolutionKeyRow {
+  objectId: string;
+  objectType: string;
+  key: string;
+}
+
+export interface MergeRow {
+  id: string;
+  tenant: string;
+  entity_id: string;
+  member_ids: string[];
+  score: number;
+  reasons: ResolutionReason[];
+  decided_by: string;
+  comment: string | null;
+  moves: { objectId: string; from: string | null }[];
+  created_at: Date;
+  undone_at: Date | null;
+  undone_by: string | null;
+}
+
+export interface ReviewRow {
+  id: string;
+  tenant: string;
+  object_type: string;
+  left_id: string;
+  right_id: string;
+  score: number;
+  reasons: ResolutionReason[];
+  status: 'pending' | 'merged' | 'rejected';
+  created_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  comment: string | null;
+  merge_id: string | null;
+}
+
+export interface MergeRequest {
+  tenant: string;
+  objectType: string;
+  memberIds: string[];
+  score: number;
+  reasons: ResolutionReason[];
+  /** `auto` or the subject of the analyst. */
+  decidedBy: string;
+  actor: Actor;
+  comment?: string;
+}
+
+export interface NewReview {
+  objectType: string;
+  leftId: string;
+  rightId: string;
+  score: number;
+  reasons: ResolutionReason[];
+}
+
+const MERGE_COLUMNS = 'id, tenant, entity_id, member_ids, score, reasons, decided_by, comment, moves, created_at, undone_at, undone_by';
+const REVIEW_COLUMNS = 'id, tenant, object_type, left_id, right_id, score, reasons, status, created_at, decided_at, decided_by, comment, merge_id';
+
+/**
+ * Entity resolution storage: deterministic identity keys, blocking keys, canonical entities,
+ * merges (never destructive: records point at an entity; each merge remembers where every moved
+ * record was before, so unmerge restores exactly), membership links and the review queue.
+ */
+export class ResolutionRepository {
+  /** Replaces the identity keys of these objects (one DELETE, one multi-row INSERT). */
+  async replaceKeys(sql: Sql, table: 'identity_key' | 'blocking_key', tenant: string, objectIds: string[], keys: ResolutionKeyRow[]): Promise<void> {
+    if (objectIds.length) await sql.query(`DELETE FROM ${table} WHERE object_id = ANY(?::uuid[])`, [pgArray(objectIds)]);
+    if (!keys.length) return;
+    await sql.query(
+      `INSERT INTO ${table} (tenant, object_type, key, object_id)
+       SELECT ?, r.object_type, r.key, r.object_id FROM jsonb_to_recordset(?::jsonb) AS r(object_type text, key text, object_id uuid)
+       ON CONFLICT DO NOTHING`,
+      [tenant, JSON.stringify(keys.map((k) => ({ object_type: k.objectType, key: k.key, object_id: k.objectId })))],
+    );
+  }
+
+  /** Pairs (batch record, other live record of the same type) sharing a deterministic identity key. */
+  async identityMatches(sql: Sql, tenant: string, objectIds: string[]): Promise<{ a: string; b: string; key: string; object_type: string }[]> {
+    if (!objectIds.length) return [];
+    return sql.query(
+      `SELECT k1.object_id AS a, k2.object_id AS b, k1.key, k1.object_type
+       FROM identity_key k1
+       JOIN identity_key k2 ON k2.tenant = k1.tenant AND k2.object_type = k1.object_type AND k2.key = k1.key AND k2.object_id <> k1.object_id
+       JOIN object o ON o.id = k2.object_id AND o.deleted_at IS NULL
+       WHERE k1.tenant = ? AND k1.object_id = ANY(?::uuid[])`,
+      [tenant, pgArray(objectIds)],
+    );
+  }
+
+  /**
+   * Stored records sharing a blocking key with one of these objects (same tenant and type, not
+   * deleted), at most `perKey` per key so that a huge block (a very common name) stays bounded.
+   */
+  async blockingCandidates(sql: Sql, tenant: string, objectIds: string[], perKey: number): Promise<string[]> {
+    if (!objectIds.length) return [];
+    const rows = await sql.query<{ id: string }>(
+      `SELECT DISTINCT c.object_id AS id
+       FROM blocking_key b1
+       CROSS JOIN LATERAL (
+         SELECT b2.object_id FROM blocking_key b2
+         WHERE b2.tenant = b1.tenant AND b2.object_type = b1.object_type AND b2.key = b1.key AND b2.object_id <> b1.object_id
+         LIMIT ?
+       ) c
+       JOIN object o ON o.id = c.object_id AND o.deleted_at IS NULL
+       WHERE b1.tenant = ? AND b1.object_id = ANY(?::uuid[])`,
+      [perKey, tenant, pgArray(objectIds)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Pairs an analyst rejected or a merge that was undone: never merged automatically again. */
+  async blockedPairs(sql: Sql, tenant: string, objectIds: string[]): Promise<Set<string>> {
+    if (!objectIds.length) return new Set();
+    const list = pgArray(objectIds);
+    const rows = await sql.query<{ a: string; b: string }>(
+      `SELECT left_id AS a, right_id AS b FROM review_item WHERE tenant = ? AND status = 'rejected' AND (left_id = ANY(?::uuid[]) OR right_id = ANY(?::uuid[]))
+       UNION
+       SELECT a, b FROM merge m, unnest(m.member_ids) a, unnest(m.member_ids) b
+       WHERE m.tenant = ? AND m.undone_at IS NOT NULL AND m.member_ids && ?::uuid[] AND a < b`,
+      [tenant, list, list, tenant, list],
+    );
+    return new Set(rows.map((r) => pairKey(r.a, r.b)));
+  }
+
+  /**
+   * Merges records into one entity: the entity one of them already belongs to (the oldest), or a
+   * new one. Members of other entities involved follow (entity-to-entity merge). Returns undefined
+   * when they are already one entity. Nothing is deleted: objects get `entity_id`, a membership row
+   * each, and the merge row records where each moved record was before.
+   */
+  async merge(sql: Sql, req: MergeRequest): Promise<MergeRow | undefined> {
+    const members = await sql.query<{ id: string; entity_id: string | null; created: Date | null }>(
+      `SELECT o.id, o.entity_id, e.created_at AS created FROM object o LEFT JOIN entity e ON e.id = o.entity_id
+       WHERE o.tenant = ? AND o.id = ANY(?::uuid[]) FOR UPDATE OF o`,
+      [req.tenant, pgArray(req.memberIds)],
+    );
+    if (members.length < 2) return undefined;
+    const entities = [...new Map(members.filter((m) => m.entity_id).map((m) => [m.entity_id as string, m.created?.getTime() ?? 0])).entries()].sort(
+      (x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1),
+    );
+    let target = entities[0]?.[0];
+    if (target && members.every((m) => m.entity_id === target)) return undefined;
+    if (!target) {
+      target = randomUUID();
+      await sql.query(`INSERT INTO entity (id, tenant, object_type) VALUES (?, ?, ?)`, [target, req.tenant, req.objectType]);
+    }
+    const others = entities.slice(1).map(([id]) => id);
+    const followers = others.length
+      ? await sql.query<{ id: string; entity_id: string }>(`SELECT id, entity_id FROM object WHERE tenant = ? AND entity_id = ANY(?::uuid[]) FOR UPDATE`, [req.tenant, pgArray(others)])
+      : [];
+    const moves = new Map<string, string | null>();
+    for (const m of members) if (m.entity_id !== target) moves.set(m.id, m.entity_id);
+    for (const f of followers) moves.set(f.id, f.entity_id);
+    const moved = [...moves.keys()];
+    const mergeId = randomUUID();
+    const memberIds = [...new Set([...members.map((m) => m.id), ...moved])];
+    const [row] = await sql.query<MergeRow>(
+      `INSERT INTO merge (id, tenant, entity_id, member_ids, score, reasons, decided_by, actor, comment, moves)
+       VALUES (?, ?, ?, ?::uuid[], ?, ?::jsonb, ?, ?::jsonb, ?, ?::jsonb) RETURNING ${MERGE_COLUMNS}`,
+      [mergeId, req.tenant, target, pgArray(memberIds), req.score, JSON.stringify(req.reasons), req.decidedBy, JSON.stringify(req.actor), req.comment ?? null, JSON.stringify(moved.map((objectId) => ({ objectId, from: moves.get(objectId) ?? null })))],
+    );
+    await sql.query(`UPDATE object SET entity_id = ? WHERE tenant = ? AND id = ANY(?::uuid[])`, [target, req.tenant, pgArray(moved)]);
+    await sql.query(`UPDATE entity_membership SET removed_at = now() WHERE object_id = ANY(?::uuid[]) AND removed_at IS NULL`, [pgArray(moved)]);
+    // Members already in the target entity keep their membership; the moved ones get one from this merge.
+    await sql.query(
+      `INSERT INTO entity_membership (tenant, entity_id, object_id, merge_id, score, reasons)
+       SELECT ?, ?, m, ?, ?, ?::jsonb FROM unnest(?::uuid[]) m`,
+      [req.tenant, target, mergeId, req.score, JSON.stringify(req.reasons), pgArray(moved)],
+    );
+    const hasMembership = await sql.query<{ object_id: string }>(
+      `SELECT object_id FROM entity_membership WHERE entity_id = ? AND removed_at IS NULL AND object_id = ANY(?::uuid[])`,
+      [target, pgArray(members.map((m) => m.id))],
+    );
+    const without = members.map((m) => m.id).filter((id) => !hasMembership.some((h) => h.object_id === id));
+    if (without.length) {
+      await sql.query(
+        `INSERT INTO entity_membership (tenant, entity_id, object_id, merge_id, score, reasons) SELECT ?, ?, m, ?, ?, ?::jsonb FROM unnest(?::uuid[]) m`,
+        [req.tenant, target, mergeId, req.score, JSON.stringify(req.reasons), pgArray(without)],
+      );
+    }
+    return row;
+  }
+
+  async findMerge(sql: Sql, tenant: string, id: string, forUpdate = false): Promise<MergeRow | undefined> {
+    const rows = await sql.query<MergeRow>(`SELECT ${MERGE_COLUMNS} FROM merge WHERE tenant = ? AND id = ?${forUpdate ? ' FOR UPDATE' : ''}`, [tenant, id]);
+    return rows[0];
+  }
+
+  /**
+   * Undoes a merge: every record it moved goes back to the entity it was in before (if it is still
+   * in this merge's entity — later merges are not silently undone), memberships of this merge are
+   * closed and the previous ones reopened.
+   */
+  async unmerge(sql: Sql, merge: MergeRow, undoneBy: string, comment: string | undefined): Promise<MergeRow> {
+    for (const move of merge.moves) {
+      const rows = await sql.query(`UPDATE object SET entity_id = ? WHERE id = ? AND entity_id = ? RETURNING id`, [move.from, move.objectId, merge.entity_id]);
+      if (!rows.length) continue;
+      await sql.query(`UPDATE entity_membership SET removed_at = now() WHERE object_id = ? AND merge_id = ? AND removed_at IS NULL`, [move.objectId, merge.id]);
+      if (move.from) {
+        await sql.query(
+          `UPDATE entity_membership SET removed_at = NULL WHERE id = (
+             SELECT id FROM entity_membership WHERE object_id = ? AND entity_id = ? AND removed_at IS NOT NULL ORDER BY removed_at DESC, id DESC LIMIT 1)`,
+          [move.objectId, move.from],
+        );
+      }
+    }
+    // Records that were already in the entity and got their membership from this merge leave it too
+    // when the merge made the entity (they were alone before).
+    const stayed = merge.member_ids.filter((id) => !merge.moves.some((m) => m.objectId === id));
+    if (stayed.length) {
+      const remaining = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM object WHERE entity_id = ?`, [merge.entity_id]);
+      if ((remaining[0]?.n ?? 0) < 2) {
+        await sql.query(`UPDATE object SET entity_id = NULL WHERE entity_id = ?`, [merge.entity_id]);
+        await sql.query(`UPDATE entity_membership SET removed_at = now() WHERE entity_id = ? AND removed_at IS NULL`, [merge.entity_id]);
+      }
+    }
+    const [row] = await sql.query<MergeRow>(
+      `UPDATE merge SET undone_at = now(), undone_by = ?, undo_comment = ? WHERE id = ? RETURNING ${MERGE_COLUMNS}`,
+      [undoneBy, comment ?? null, merge.id],
+    );
+    return row;
+  }
+
+  /** Merges that built an entity (those made on it, and those whose members are now in it). */
+  async mergesOfEntity(sql: Sql, tenant: string, entityId: string): Promise<MergeRow[]> {
+    return sql.query<MergeRow>(
+      `SELECT ${MERGE_COLUMNS} FROM merge WHERE tenant = ? AND (entity_id = ? OR member_ids && ARRAY(SELECT id FROM object WHERE entity_id = ?)) ORDER BY created_at, id`,
+      [tenant, entityId, entityId],
+    );
+  }
+
+  async findEntity(sql: Sql, tenant: string, entityId: string): Promise<{ id: string; object_type: string; member_ids: string[] } | undefined> {
+    const rows = await sql.query<{ id: string; object_type: string; member_ids: string[] }>(
+      `SELECT e.id, e.object_type, ARRAY(SELECT o.id FROM object o WHERE o.entity_id = e.id ORDER BY o.id) AS member_ids FROM entity e WHERE e.tenant = ? AND e.id = ?`,
+      [tenant, entityId],
+    );
+    return rows[0];
+  }
+
+  /** Queues pairs for review (a pair already queued or decided is left as it is). Returns how many were added. */
+  async enqueueReviews(sql: Sql, tenant: string, reviews: NewReview[]): Promise<number> {
+    if (!reviews.length) return 0;
+    const rows = await sql.query(
+      `INSERT INTO review_item (id, tenant, object_type, left_id, right_id, score, reasons)
+       SELECT r.id, ?, r.object_type, r.left_id, r.right_id, r.score, r.reasons
+       FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, object_type text, left_id uuid, right_id uuid, score float8, reasons jsonb)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [tenant, JSON.stringify(reviews.map((r) => ({ id: randomUUID(), object_type: r.objectType, left_id: r.leftId, right_id: r.rightId, score: r.score, reasons: r.reasons })))],
+    );
+    return rows.length;
+  }
+
+  async findReview(sql: Sql, tenant: string, id: string, forUpdate = false): Promise<ReviewRow | undefined> {
+    const rows = await sql.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM review_item WHERE tenant = ? AND id = ?${forUpdate ? ' FOR UPDATE' : ''}`, [tenant, id]);
+    return rows[0];
+  }
+
+  async decideReview(sql: Sql, id: string, status: 'merged' | 'rejected', decidedBy: string, comment: string | undefined, mergeId: string | null): Promise<ReviewRow> {
+    const [row] = await sql.query<ReviewRow>(
+      `UPDATE review_item SET status = ?, decided_at = now(), decided_by = ?, comment = ?, merge_id = ? WHERE id = ? RETURNING ${REVIEW_COLUMNS}`,
+      [status, decidedBy, comment ?? null, mergeId, id],
+    );
+    return row;
+  }
+
+  /**
+   * The review queue, best score first (keyset on score, id), holding only pairs whose two records
+   * the reader may see: `visible` is the markings predicate applied to both ends in the query.
+   */
+  async listReviews(
+    sql: Sql,
+    visible: (alias: string) => { sql: string; params: (string | number)[] },
+    q: { tenant: string; status: string; objectType?: string; minScore?: number; after?: { score: number; id: string }; limit: number },
+  ): Promise<ReviewRow[]> {
+    const l = visible('lo');
+    const r = visible('ro');
+    const params: unknown[] = [q.tenant, q.status];
+    let where = `ri.tenant = ? AND ri.status = ?`;
+    if (q.objectType) {
+      where += ' AND ri.object_type = ?';
+      params.push(q.objectType);
+    }
+    if (q.minScore !== undefined) {
+      where += ' AND ri.score >= ?';
+      params.push(q.minScore);
+    }
+    if (q.after) {
+      where += ' AND (ri.score < ? OR (ri.score = ? AND ri.id > ?::uuid))';
+      params.push(q.after.score, q.after.score, q.after.id);
+    }
+    return sql.query<ReviewRow>(
+      `SELECT ${REVIEW_COLUMNS.split(', ').map((c) => `ri.${c}`).join(', ')}
+       FROM review_item ri JOIN object lo ON lo.id = ri.left_id JOIN object ro ON ro.id = ri.right_id
+       WHERE ${where} AND ${l.sql} AND ${r.sql} ORDER BY ri.score DESC, ri.id LIMIT ?`,
+      [...params, ...l.params, ...r.params, q.limit + 1],
+    );
+  }
+}
+
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
