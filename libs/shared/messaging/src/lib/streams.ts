@@ -100,7 +100,8 @@ export function consumerConfig(decl: DurableConsumerDeclaration): Partial<Consum
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(backoff[0] > 30000 ? backoff[0] : 30000),
     max_deliver: maxDeliver,
-    backoff: backoff.slice(0, maxDeliver).map(nanos),
+    // JetStream requires fewer backoff steps than deliveries.
+    backoff: backoff.slice(0, Math.max(1, maxDeliver - 1)).map(nanos),
     max_ack_pending: decl.maxAckPending ?? 1000,
     ...(decl.filterSubject ? { filter_subject: decl.filterSubject } : {}),
   };
