@@ -9,7 +9,8 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** The services, their local ports, and what they connect to. */
+/** The services, their local ports (shifted by VIGIE_PORT_OFFSET, so a second stack can run beside), and what they connect to. */
+const OFFSET = Number(process.env.VIGIE_PORT_OFFSET || 0);
 const SERVICES = [
   { name: 'gateway', healthPort: 3100, httpPort: 3000, db: false, keycloak: true },
   { name: 'identity', healthPort: 3101, db: true, keycloak: true },
@@ -17,7 +18,7 @@ const SERVICES = [
   { name: 'ontology', healthPort: 3103, db: true },
   { name: 'analytics', healthPort: 3104, db: true },
   { name: 'audit', healthPort: 3105, db: true },
-];
+].map((s) => ({ ...s, healthPort: s.healthPort + OFFSET, ...(s.httpPort ? { httpPort: s.httpPort + OFFSET } : {}) }));
 
 function stateDir() {
   return process.env.VIGIE_STATE_DIR || path.join(ROOT, '.vigie');
@@ -63,10 +64,34 @@ function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
   if (name === 'identity') {
     env.KEYCLOAK_ADMIN_USER = stack.KEYCLOAK_ADMIN_USER;
     env.KEYCLOAK_ADMIN_PASSWORD = stack.KEYCLOAK_ADMIN_PASSWORD;
+    // Realms as code (reconcile-realms) and the secrets they name, generated locally on first run.
+    env.REALMS_DIR = path.join(ROOT, 'config/realms');
+    env.REALM_SECRETS_DIR = realmSecretsDir(stack);
+    env.REALM_SECRETS_GENERATE = 'true';
+  }
+  // The service's own client-credentials (a confidential client `vigie-<name>` in every realm),
+  // once reconcile-realms has generated its secret.
+  const clientSecret = readRealmSecret(stack, `client-vigie-${name}`);
+  if (clientSecret) {
+    env.SERVICE_CLIENT_ID = `vigie-${name}`;
+    env.SERVICE_CLIENT_SECRET = clientSecret;
   }
   // Tests collect every service's spans to follow one trace across processes.
   if (process.env.VIGIE_TRACE_DIR) env.VIGIE_TRACE_FILE = path.join(process.env.VIGIE_TRACE_DIR, `${name}.ndjson`);
   return { ...env, ...overrides };
+}
+
+/** Where reconcile-realms keeps the secrets named by realm files (client secrets, seed passwords). */
+function realmSecretsDir(stack = {}) {
+  return path.join(stack.VIGIE_STATE_DIR || stateDir(), 'secrets', 'realms');
+}
+
+function readRealmSecret(stack, ref) {
+  try {
+    return fs.readFileSync(path.join(realmSecretsDir(stack), ref), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function mainFile(name) {
@@ -158,7 +183,7 @@ async function waitReady(name, timeoutMs = 60000, dir = stateDir()) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { SERVICES, ROOT, stateDir, loadStackEnv, serviceEnv, runCommand, start, stop, waitReady, runningPid };
+module.exports = { SERVICES, ROOT, stateDir, loadStackEnv, serviceEnv, realmSecretsDir, readRealmSecret, runCommand, start, stop, waitReady, runningPid };
 
 if (require.main === module) {
   const [command, ...names] = process.argv.slice(2);
