@@ -57,6 +57,8 @@ export const pathsResponseSchema = z.object({
   paths: z.array(pathSchema),
   nodes: z.array(objectSummarySchema),
   edges: z.array(edgeSchema),
+  /** The search space limit was reached: longer alternatives may be missing (the shortest path is exact). */
+  truncated: z.boolean(),
 });
 export type PathsResponse = z.infer<typeof pathsResponseSchema>;
 
