@@ -1,4 +1,4 @@
-import { bufferChunks, countByte, formatBytes, readPrefix, truncateRaw } from '../common/byte-source.util';
+import { bufferChunks, formatBytes, readPrefix, truncateRaw } from '../common/byte-source.util';
 import { isUtf8, sniffEncoding } from '../common/encoding.util';
 import {
   ByteSource,
@@ -12,7 +12,6 @@ import {
   RejectionCode,
   SNIFF_BYTES,
 } from '../common/parse-item.types';
-import { depthExceeds } from './json-depth.util';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -117,7 +116,9 @@ export class JsonArrayChunkParser {
   private index: number;
   private skipping: boolean;
   private inPath = false;
-  private pathFound = false;
+  /** First non-space byte of the file. */
+  private rootByte = 0;
+  private arrayFound = false;
   // current element
   private elemStart = 0;
   private elemLine = 1;
@@ -160,6 +161,16 @@ export class JsonArrayChunkParser {
   push(buf: Buffer, out: ParseItem<JsonRecord>[]): void {
     let i = 0;
     const len = buf.length;
+    if (this.state === S.Done) {
+      this.base += len;
+      return;
+    }
+    if (this.rootByte === 0) {
+      for (let k = 0; k < len; k++) if (!isWs(buf[k])) {
+        this.rootByte = buf[k];
+        break;
+      }
+    }
     if (this.skipping) {
       const skipTo = this.config.skipTo;
       if (this.base + len <= skipTo) {
@@ -172,8 +183,8 @@ export class JsonArrayChunkParser {
       if (this.config.skipLine !== undefined) this.line = this.config.skipLine;
       this.skipping = false;
       this.state = S.ArrExpectValue;
-      this.inPath = this.config.path !== undefined;
-      this.pathFound = true;
+      this.inPath = this.config.path !== undefined && this.rootByte === B.LBrace;
+      this.arrayFound = true;
     }
     if (this.state === S.Element) this.elemStartInChunk = 0;
     while (i < len) {
@@ -206,7 +217,7 @@ export class JsonArrayChunkParser {
       case S.Element:
         if (this.scalar && this.depth === 0 && !this.inString) {
           this.completeElement(Buffer.alloc(0), 0, 0, out);
-          if (this.state === S.AfterElement && this.inArrayAtEnd()) out.push({ kind: 'fatal', position: here(), code: FatalCode.Truncated, reason: 'truncated file: the top-level array is not closed' });
+          if (this.inArrayAtEnd()) out.push({ kind: 'fatal', position: here(), code: FatalCode.Truncated, reason: 'truncated file: the top-level array is not closed' });
           return;
         }
         this.rejectElementBytes(out, RejectionCode.InvalidJson, `unexpected end of file inside the element that starts on line ${this.elemLine} (${this.inString ? 'unterminated string' : `${this.depth} bracket(s) not closed`})`);
@@ -222,7 +233,7 @@ export class JsonArrayChunkParser {
         return;
       case S.RootEnd:
       case S.Done:
-        if (this.config.path !== undefined && !this.pathFound && this.state === S.RootEnd) {
+        if (this.config.path !== undefined && !this.arrayFound && this.state === S.RootEnd) {
           out.push({ kind: 'fatal', position: here(), code: FatalCode.NotJson, reason: `the top-level object has no "${this.config.path}" array` });
         }
         return;
@@ -260,7 +271,7 @@ export class JsonArrayChunkParser {
       case S.RootStart:
         if (b === B.LBracket) {
           this.state = S.ArrExpectValue;
-          this.pathFound = true;
+          this.arrayFound = true;
           return i + 1;
         }
         if (b === B.LBrace) {
@@ -306,7 +317,7 @@ export class JsonArrayChunkParser {
         if (this.currentKey === this.config.path && b === B.LBracket) {
           this.state = S.ArrExpectValue;
           this.inPath = true;
-          this.pathFound = true;
+          this.arrayFound = true;
           return i + 1;
         }
         this.beginElement(buf, i, this.currentKey);
@@ -494,8 +505,7 @@ export class JsonArrayChunkParser {
 
   private completeElement(buf: Buffer, start: number, end: number, out: ParseItem<JsonRecord>[]): void {
     const envelopeKey = this.envelopeKey;
-    this.state = envelopeKey === null ? (this.inPath || this.pathFound ? S.AfterElement : S.RootEnd) : S.ObjAfterValue;
-    if (envelopeKey === null && !this.pathFound) this.state = S.RootEnd;
+    this.state = envelopeKey !== null ? S.ObjAfterValue : this.arrayFound ? S.AfterElement : S.RootEnd;
     const position = { line: this.elemLine, offset: this.elemStart, index: this.index };
     if (this.discarding) {
       this.head?.add(buf.subarray(start === -1 ? 0 : start, end));
@@ -516,6 +526,10 @@ export class JsonArrayChunkParser {
           // an unreadable envelope value is not a record; the bundle check reports what matters
         }
       }
+      return;
+    }
+    if (bytes.length > this.config.maxRecordBytes) {
+      this.reject(out, position, bytes.toString('utf8', 0, this.config.rawLimit * 4), bytes.length, RejectionCode.RecordTooLarge, `element on line ${this.elemLine} is ${bytes.length} bytes, over the limit of ${formatBytes(this.config.maxRecordBytes)} (maxRecordBytes)`);
       return;
     }
     const raw = bytes.toString('utf8');
@@ -607,10 +621,11 @@ export class JsonArrayChunkParser {
     this.parts = [];
     this.partsLength = 0;
     const firstLf = retained.indexOf(B.Lf);
-    if (firstLf === -1 || firstLf >= retained.length - 1) {
+    if (firstLf === -1) {
+      // no line break in what is left of the chunk: go on skipping from the chunk's end
       this.rejectHead.add(retained);
       this.leading = false;
-      this.base += len(buf);
+      this.base += buf.length;
       return -1;
     }
     this.rejectHead.add(retained.subarray(0, firstLf + 1));
@@ -665,10 +680,6 @@ export class JsonArrayChunkParser {
   }
 }
 
-function len(buf: Buffer): number {
-  return buf.length;
-}
-
 function parseKey(bytes: number[]): string {
   const text = Buffer.from(bytes).toString('utf8');
   try {
@@ -688,8 +699,6 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }
-
-export { depthExceeds };
 
 function buildConfig(options: JsonArrayParseOptions): JsonConfig {
   const startAfter = options.startAfter;
@@ -732,9 +741,20 @@ export async function* parseJsonArrayBatches(source: ByteSource, options: JsonAr
   }
   const parser = new JsonArrayChunkParser(buildConfig(options));
   parser.startAt(start.skip);
-  let out: ParseItem<JsonRecord>[] = [];
-  parser.push(prefix.subarray(start.skip), out);
+  yield* driveChunkParser(parser, prefix.subarray(start.skip), ended, chunks);
+}
+
+/** Feeds a chunk parser and yields its items per chunk; stops reading after a fatal item. */
+export async function* driveChunkParser<V>(
+  parser: { push(buf: Buffer, out: ParseItem<V>[]): void; end(out: ParseItem<V>[]): void },
+  first: Buffer,
+  ended: boolean,
+  chunks: AsyncIterator<Buffer>,
+): AsyncGenerator<ParseItem<V>[]> {
+  let out: ParseItem<V>[] = [];
+  parser.push(first, out);
   if (out.length > 0) yield out;
+  if (out.some((item) => item.kind === 'fatal')) return;
   if (!ended) {
     for (;;) {
       const next = await chunks.next();
@@ -742,6 +762,10 @@ export async function* parseJsonArrayBatches(source: ByteSource, options: JsonAr
       out = [];
       parser.push(next.value, out);
       if (out.length > 0) yield out;
+      if (out.some((item) => item.kind === 'fatal')) {
+        await chunks.return?.();
+        return;
+      }
     }
   }
   out = [];
@@ -754,4 +778,3 @@ export async function* parseJsonArray(source: ByteSource, options: JsonArrayPars
   for await (const batch of parseJsonArrayBatches(source, options)) yield* batch;
 }
 
-export { countByte };
