@@ -1,0 +1,89 @@
+/**
+ * A consonant-skeleton phonetic key, made for names that reach us through different
+ * transliterations: vowels dropped, consonants folded into classes of sounds that spellings
+ * confuse (k/c/q/g, s/z/ts, sh/ch/tch/sch, v/w/f/ph, d/t/th, b/p, j/dj/zh), repeats collapsed.
+ *
+ *   Mohamed, Mohammed, Muhammad, محمد (mhmd) → MHMT
+ *   Khrushchev, Khrouchtchev                  → KRSF
+ *   Youssef, Yusuf, يوسف (yusf)                → SF
+ *
+ * `h` survives only where it is a sound of its own (after a vowel or at the start, not at the
+ * end), so the Arabic ح/ه in Ahmed or Mohamed counts while the h of digraphs and of a final
+ * "-ah" does not.
+ */
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+
+const DIGRAPHS: ReadonlyArray<readonly [string, string]> = [
+  ['shch', 'S'], ['tsch', 'S'], ['dzh', 'J'], ['sch', 'S'], ['tch', 'S'],
+  ['ch', 'S'], ['sh', 'S'], ['zh', 'J'], ['dj', 'J'], ['dz', 'J'], ['kh', 'K'], ['gh', 'K'], ['ck', 'K'],
+  ['ph', 'F'], ['th', 'T'], ['dh', 'T'], ['ts', 'S'], ['tz', 'S'],
+];
+
+const SINGLE: Readonly<Record<string, string>> = {
+  b: 'B', p: 'B', f: 'F', v: 'F', w: 'F', d: 'T', t: 'T', s: 'S', z: 'S', j: 'J', k: 'K', g: 'K', q: 'K',
+  l: 'L', m: 'M', n: 'N', r: 'R', x: 'KS',
+};
+
+/** Sound classes of a folded (lowercase ASCII) token, before collapsing. */
+function units(token: string, vowelless = false): string[] {
+  const out: string[] = [];
+  let i = 0;
+  if (/^ou[aeiy]/.test(token)) {
+    out.push('F'); // French "Ou-" before a vowel writes a w: Oualid = Walid
+    i = 2;
+  }
+  while (i < token.length) {
+    const ch = token[i];
+    const digraph = DIGRAPHS.find(([from]) => token.startsWith(from, i));
+    if (digraph) {
+      out.push(digraph[1]);
+      i += digraph[0].length;
+      continue;
+    }
+    if (ch === 'g' && token[i + 1] === 'u' && 'eiy'.includes(token[i + 2] ?? '-')) {
+      out.push('K'); // Serguei
+      i += 2;
+      continue;
+    }
+    if (ch === 'c') {
+      out.push('eiy'.includes(token[i + 1] ?? '-') ? 'S' : 'K');
+      i++;
+      continue;
+    }
+    if (ch === 'h') {
+      const prev = token[i - 1];
+      // In Arabic-script names without written short vowels, an h after a consonant (محمد → mhmd) is still a sound.
+      if ((i === 0 || vowelless || (prev !== undefined && VOWELS.has(prev))) && i < token.length - 1) out.push('H');
+      i++;
+      continue;
+    }
+    if (VOWELS.has(ch)) {
+      out.push('');
+      i++;
+      continue;
+    }
+    const mapped = SINGLE[ch];
+    if (mapped) out.push(...mapped.split(''));
+    i++;
+  }
+  return out;
+}
+
+/**
+ * The phonetic key of one folded token ('' for a token made only of vowels). `vowelless`: the
+ * token was transliterated from Arabic script without short vowels.
+ */
+export function phoneticKey(token: string, vowelless = false): string {
+  let key = '';
+  for (const u of units(token, vowelless)) {
+    if (u && key[key.length - 1] !== u) key += u;
+  }
+  return key;
+}
+
+/** The sound class a token starts with; `A` for a vowel. Used to block on "first sound + other token". */
+export function leadClass(token: string): string {
+  const first = units(token)[0];
+  return first === undefined || first === '' ? 'A' : first;
+}

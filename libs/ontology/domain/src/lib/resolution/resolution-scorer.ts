@@ -1,0 +1,110 @@
+import { ResolutionReason } from '@vigie/ontology-contracts';
+import { compareBirthDates } from './date-similarity';
+import { compareNameLists, compareNames } from './name-similarity';
+import { NameFrequencies, nameRarity } from './name-frequency';
+import { prepareRecord, PreparedRecord, ResolutionRecord } from './resolution-record';
+
+/**
+ * Scoring in the Fellegi-Sunter manner: each feature adds a log-odds weight (positive when it
+ * makes a match more likely), the sum goes through a logistic to give a score in 0..1. The
+ * reasons list every weight with a readable detail, so a merge can be explained and audited.
+ */
+export const SCORE_WEIGHTS = {
+  /** Prior: two records that share a block are, by default, not the same entity. */
+  prior: -4.2,
+  /** Same strong identifier (passport, national ID, IBAN …). */
+  strongIdentifierShared: 8,
+  /** Both hold a strong identifier of the same kind and none is shared. */
+  strongIdentifierDiffers: -2,
+  /** Same weak identifier, per kind: people share phones (a family, a company line). */
+  weakIdentifierShared: { email: 3, phone: 1.5, default: 1 } as Readonly<Record<string, number>>,
+  placeSame: 1,
+  /** Per unit of rarity above (below) the reference, when names agree; bounded by `rarityCap`. */
+  rarityPerUnit: 0.5,
+  rarityCap: 2,
+  placeDifferent: -1.5,
+  genderDifferent: -4,
+} as const;
+
+/** Log-odds of the name evidence as a function of name similarity (piecewise linear). */
+const NAME_CURVE: ReadonlyArray<readonly [number, number]> = [
+  [0, -8], [0.5, -6], [0.7, -2], [0.8, 1], [0.85, 2.5], [0.9, 4], [0.95, 5], [1, 6],
+];
+
+export function nameWeight(similarity: number): number {
+  for (let k = 1; k < NAME_CURVE.length; k++) {
+    const [x1, y1] = NAME_CURVE[k];
+    if (similarity <= x1) {
+      const [x0, y0] = NAME_CURVE[k - 1];
+      return y0 + ((similarity - x0) / (x1 - x0)) * (y1 - y0);
+    }
+  }
+  return NAME_CURVE[NAME_CURVE.length - 1][1];
+}
+
+export interface PairScore {
+  /** Probability-like score 0..1 (logistic of `logOdds`). */
+  score: number;
+  logOdds: number;
+  reasons: ResolutionReason[];
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Scores a pair of prepared records. */
+export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?: NameFrequencies): PairScore {
+  const reasons: ResolutionReason[] = [{ feature: 'prior', weight: SCORE_WEIGHTS.prior, detail: 'two records are different entities unless evidence says otherwise' }];
+
+  for (const [kind, values] of a.strong) {
+    const other = b.strong.get(kind);
+    if (!other) continue;
+    const shared = [...values].filter((v) => other.has(v));
+    if (shared.length) reasons.push({ feature: `identifier:${kind}`, weight: SCORE_WEIGHTS.strongIdentifierShared, detail: `same ${kind} ${shared[0]}` });
+    else reasons.push({ feature: `identifier:${kind}`, weight: SCORE_WEIGHTS.strongIdentifierDiffers, detail: `different ${kind} numbers` });
+  }
+  for (const [kind, values] of a.weak) {
+    const other = b.weak.get(kind);
+    if (!other) continue;
+    const shared = [...values].filter((v) => other.has(v));
+    if (shared.length) {
+      const w = SCORE_WEIGHTS.weakIdentifierShared[kind] ?? SCORE_WEIGHTS.weakIdentifierShared['default'];
+      reasons.push({ feature: `identifier:${kind}`, weight: w, detail: `share ${kind} ${shared[0]} (weak evidence: ${kind}s are shared)` });
+    }
+  }
+
+  const names = compareNameLists(a.names, b.names);
+  if (a.names.length && b.names.length) {
+    const detail = `name similarity ${names.similarity.toFixed(2)}${names.notes.length ? ` (${names.notes.join('; ')})` : ''}`;
+    reasons.push({ feature: 'name', weight: round(nameWeight(names.similarity)), detail });
+    if (frequencies && names.similarity >= 0.9) {
+      // The commoner of the two spellings decides (a typo makes a spelling look rare).
+      const rarity = Math.min(nameRarity(frequencies, a), nameRarity(frequencies, b));
+      const cap = SCORE_WEIGHTS.rarityCap;
+      const w = round(Math.max(-cap, Math.min(cap, SCORE_WEIGHTS.rarityPerUnit * (rarity - frequencies.reference))));
+      if (w !== 0) reasons.push({ feature: 'nameFrequency', weight: w, detail: w > 0 ? 'uncommon name: agreeing on it is stronger evidence' : 'common name: agreeing on it is weaker evidence' });
+    }
+  }
+
+  const dates = compareBirthDates(a.birthDate, b.birthDate);
+  if (dates.category !== 'missing') reasons.push({ feature: 'birthDate', weight: dates.weight, detail: dates.detail });
+
+  if (a.place && b.place) {
+    const p = compareNames(a.place, b.place);
+    if (p.similarity >= 0.9) reasons.push({ feature: 'place', weight: SCORE_WEIGHTS.placeSame, detail: `same place (${p.similarity.toFixed(2)})` });
+    else if (p.similarity < 0.75) reasons.push({ feature: 'place', weight: SCORE_WEIGHTS.placeDifferent, detail: `different places (${p.similarity.toFixed(2)})` });
+  }
+  if (a.gender && b.gender && a.gender !== b.gender) {
+    reasons.push({ feature: 'gender', weight: SCORE_WEIGHTS.genderDifferent, detail: `different genders (${a.gender} / ${b.gender})` });
+  }
+
+  const logOdds = reasons.reduce((s, r) => s + r.weight, 0);
+  return { score: 1 / (1 + Math.exp(-logOdds)), logOdds: round(logOdds), reasons };
+}
+
+/**
+ * Scores two records: `score` 0..1 and the reasons (feature, weight, detail). Pass name
+ * frequencies (`buildNameFrequencies` over the tenant's records) to weigh common names less.
+ */
+export function scorePair(a: ResolutionRecord, b: ResolutionRecord, frequencies?: NameFrequencies): PairScore {
+  return scorePrepared(prepareRecord(a), prepareRecord(b), frequencies);
+}

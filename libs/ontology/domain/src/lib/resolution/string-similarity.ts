@@ -1,0 +1,67 @@
+/** Jaro similarity of two strings, 0..1. */
+export function jaro(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (!la || !lb) return 0;
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  const matchedB = new Uint8Array(lb);
+  const matchedA = new Uint8Array(la);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    for (let j = lo; j <= hi; j++) {
+      if (!matchedB[j] && a.charCodeAt(i) === b.charCodeAt(j)) {
+        matchedA[i] = 1;
+        matchedB[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (!matches) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if (!matchedA[i]) continue;
+    while (!matchedB[k]) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+    k++;
+  }
+  return (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3;
+}
+
+/** Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4), 0..1. */
+export function jaroWinkler(a: string, b: string): number {
+  const j = jaro(a, b);
+  if (j <= 0.7) return j;
+  let prefix = 0;
+  const max = Math.min(4, a.length, b.length);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return j + prefix * 0.1 * (1 - j);
+}
+
+/** Damerau-Levenshtein distance (optimal string alignment: insert, delete, substitute, swap neighbours). */
+export function damerauLevenshtein(a: string, b: string): number {
+  const la = a.length;
+  const lb = b.length;
+  if (!la) return lb;
+  if (!lb) return la;
+  let prev2 = new Array<number>(lb + 1).fill(0);
+  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
+  let cur = new Array<number>(lb + 1).fill(0);
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= lb; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        v = Math.min(v, prev2[j - 2] + 1);
+      }
+      cur[j] = v;
+    }
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[lb];
+}
