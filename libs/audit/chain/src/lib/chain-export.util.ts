@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
-import { AuditException, AuditExceptionCode, chainRecordSchema, checkpointSchema, tenantSchema } from '@vigie/audit-contracts';
+import { AuditException, AuditExceptionCode, checkpointSchema, TENANT_PATTERN, tenantSchema } from '@vigie/audit-contracts';
 import { describeIssues } from '@vigie/shared-contracts';
-import { canonicalize } from './canonical-json.util';
+import { canonicalize, isJsonObject } from './canonical-json.util';
 import { ChainRecord } from './chain-hash.util';
 import { loadVerificationKey, PublicKeyInput } from './chain-keys.util';
 import { Checkpoint } from './checkpoint.util';
@@ -29,7 +29,6 @@ export const exportHeaderSchema = z.strictObject({
 });
 export type ExportHeader = z.infer<typeof exportHeaderSchema>;
 
-const recordLineSchema = chainRecordSchema.extend({ type: z.literal('record') });
 const checkpointLineSchema = checkpointSchema.extend({ type: z.literal('checkpoint') });
 
 export interface ExportSource {
@@ -117,6 +116,30 @@ export interface ExportVerifyReport extends VerifyReport {
   readonly untrustedHeaderKeys: string[];
 }
 
+const RECORD_FIELDS = new Set(['type', 'tenant', 'seq', 'eventId', 'recordedAt', 'event', 'prevHash', 'hash']);
+const HEX64 = /^[0-9a-f]{64}$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
+ * Checks a parsed record line (same rules as `chainRecordSchema`, written out because records
+ * are most of an export and the event, coming from JSON.parse, is JSON by construction).
+ * Returns the record, or what is wrong with it.
+ */
+export function parseRecordLine(value: Record<string, unknown>): ChainRecord | string {
+  const problems: string[] = [];
+  const { tenant, seq, eventId, recordedAt, event, prevHash, hash } = value;
+  if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) problems.push('tenant: must be a tenant name');
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) problems.push('seq: must be a positive integer');
+  if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > 255) problems.push('eventId: must be a non-empty string');
+  if (typeof recordedAt !== 'string' || !ISO_UTC.test(recordedAt)) problems.push('recordedAt: must be an ISO 8601 UTC time');
+  if (!isJsonObject(event)) problems.push('event: must be a JSON object');
+  if (typeof prevHash !== 'string' || !HEX64.test(prevHash)) problems.push('prevHash: must be 64 lowercase hex digits');
+  if (typeof hash !== 'string' || !HEX64.test(hash)) problems.push('hash: must be 64 lowercase hex digits');
+  for (const key of Object.keys(value)) if (!RECORD_FIELDS.has(key)) problems.push(`${key}: unknown field`);
+  if (problems.length > 0) return problems.join('; ');
+  return { tenant, seq, eventId, recordedAt, event, prevHash, hash } as ChainRecord;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -197,13 +220,9 @@ export async function verifyExport(
     }
     verifier ??= makeVerifier(header);
     if (type === 'record') {
-      const parsed = recordLineSchema.safeParse(value);
-      if (parsed.success) {
-        const { type: _type, ...record } = parsed.data;
-        verifier.push(record as ChainRecord, line);
-      } else {
-        verifier.pushMalformed(`Line ${line} is not a valid record: ${describeIssues(parsed.error).message}`, line);
-      }
+      const parsed = parseRecordLine(value as Record<string, unknown>);
+      if (typeof parsed === 'string') verifier.pushMalformed(`Line ${line} is not a valid record: ${parsed}`, line);
+      else verifier.push(parsed, line);
     } else if (type === 'checkpoint') {
       verifier.pushMalformed(`Line ${line}: checkpoint lines must come before the records`, line);
     } else {

@@ -290,6 +290,15 @@ describe('checkpoint bookkeeping', () => {
     expect(report.checkpoints.at(-1)!.matchesChain).toBeNull();
   });
 
+  it("does not take another tenant's checkpoint for evidence about this chain", () => {
+    const foreign = signCheckpoint({ tenant: 'other', seq: 7, hash: 'c'.repeat(64) }, signingKey, { time: '2025-04-01T00:00:00.000Z' });
+    const report = verify(CHAIN, [...CPS, foreign]);
+    expect(report.ok).toBe(true);
+    expect(report.checkpoints.find((c) => c.seq === 7)).toMatchObject({ signatureValid: true, matchesChain: false });
+    const tail = verify(CHAIN.slice(0, 3), [signCheckpoint({ tenant: 'other', seq: 9, hash: 'c'.repeat(64) }, signingKey)]);
+    expect(tail.ok).toBe(true);
+  });
+
   it('checks every checkpoint at a seq', () => {
     const second = signCheckpoint(CHAIN[4], signingKey, { kind: 'anchor', time: '2025-04-01T00:00:00.000Z' });
     const report = verify(CHAIN, [...CPS, second]);

@@ -279,9 +279,11 @@ export class ChainVerifier {
     const states = this.bySeq.get(record.seq);
     if (!states) return true;
     for (const state of states) {
-      const matches = state.checkpoint.tenant === this.tenant && state.checkpoint.hash === record.hash;
+      const ownTenant = state.checkpoint.tenant === this.tenant;
+      const matches = ownTenant && state.checkpoint.hash === record.hash;
       state.matchesChain = matches;
-      if (!matches && state.signatureValid) {
+      // A checkpoint of another tenant vouches for nothing here (and is no alteration of this chain).
+      if (!matches && ownTenant && state.signatureValid) {
         const from = Math.max(this.coveredUpTo ?? 0, this.anchorSeq ?? 0, (this.firstSeq ?? record.seq) - 1) + 1;
         this.problem = {
           kind: 'altered',

@@ -62,7 +62,9 @@ describe('checkpoints', () => {
     expect(verifyCheckpointSignature(cp, toKeyRing(otherKey.publicKeyPem))).toEqual({ keyKnown: false, signatureValid: false });
     const forged = { ...cp, keyId: otherKey.keyId };
     expect(verifyCheckpointSignature(forged, toKeyRing(otherKey.publicKeyPem))).toEqual({ keyKnown: true, signatureValid: false });
-    const mangled = { ...cp, signature: cp.signature.slice(0, -4) + 'AA==' };
+    const bytes = Buffer.from(cp.signature, 'base64');
+    bytes[63] ^= 0x01;
+    const mangled = { ...cp, signature: bytes.toString('base64') };
     expect(verifyCheckpointSignature(mangled, toKeyRing(signingKey.publicKeyPem)).signatureValid).toBe(false);
     expect(verifyCheckpointSignature({ ...cp, signature: 'abc' }, toKeyRing(signingKey.publicKeyPem)).signatureValid).toBe(false);
   });
