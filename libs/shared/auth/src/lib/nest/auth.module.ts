@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { ServiceClient } from '@vigie/shared-messaging';
 import { allowedAlgorithms, AuthConfig } from '../auth.config';
 import { JwksSource, NatsJwksSource } from '../jwks-source';
@@ -19,6 +19,8 @@ export interface AuthModuleOptions {
   jwksSource?: Omit<Extract<Provider, { useFactory: unknown }>, 'provide'>;
   /** Where this service's own token comes from; default: identity over NATS, when credentials are configured. */
   serviceTokenSource?: Omit<Extract<Provider, { useFactory: unknown }>, 'provide'>;
+  /** Modules whose providers the factories above inject. */
+  imports?: ModuleMetadata['imports'];
 }
 
 /**
@@ -65,6 +67,7 @@ export class AuthModule {
     ];
     return {
       module: AuthModule,
+      imports: options.imports ?? [],
       providers,
       exports: [JWKS_SOURCE, JwksKeyStore, TokenVerifier, ActorInterceptor, ActorResolver, SERVICE_TOKEN_SOURCE],
     };
