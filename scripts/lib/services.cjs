@@ -42,6 +42,17 @@ function findService(name) {
   return s;
 }
 
+/** The local stack's audit checkpoint signing key (Ed25519, PKCS#8 PEM), generated once into .vigie/. */
+function localAuditSigningKey(dir = stateDir()) {
+  const file = path.join(dir, 'audit-signing-key.pem');
+  if (!fs.existsSync(file)) {
+    const { privateKey } = require('node:crypto').generateKeyPairSync('ed25519');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
 /** The environment one service runs with on the local stack. */
 function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
   const s = findService(name);
@@ -60,6 +71,10 @@ function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
     env.DATABASE_SCHEMA = name;
   }
   if (name === 'audit' && stack.VIGIE_DB_URL_AUDIT_WRITER) env.AUDIT_WRITER_DATABASE_URL = stack.VIGIE_DB_URL_AUDIT_WRITER;
+  if (name === 'audit') {
+    env.AUDIT_SIGNING_KEY = localAuditSigningKey();
+    env.AUDIT_ARCHIVE_DIR = path.join(stateDir(), 'audit-archive');
+  }
   if (s.keycloak) env.KEYCLOAK_URL = stack.KEYCLOAK_URL;
   if (name === 'identity') {
     env.KEYCLOAK_ADMIN_USER = stack.KEYCLOAK_ADMIN_USER;

@@ -63,14 +63,16 @@ describe('AuditRecorder', () => {
     const sink = new FakeSink();
     const recorder = new AuditRecorder(sink, { service: 'ontology' });
     const result = await recorder.guard(
-      (rows: { id: string }[]) => ({ actor: alice, action: 'object.read', resources: rows.map((r) => ({ type: 'Person', id: r.id })) }),
+      { actor: alice, action: 'object.read', details: { query: 'x' } },
       async () => [{ id: 'a' }, { id: 'b' }],
+      (rows) => ({ resources: rows.map((r) => ({ type: 'Person', id: r.id })), details: { hitCount: rows.length } }),
     );
     expect(result).toHaveLength(2);
     expect((sink.published[0].payload as { resources: unknown[] }).resources).toEqual([
       { type: 'Person', id: 'a' },
       { type: 'Person', id: 'b' },
     ]);
+    expect((sink.published[0].payload as { details: unknown }).details).toEqual({ query: 'x', hitCount: 2 });
   });
 
   it('records a refused read as denied and rethrows its error', async () => {

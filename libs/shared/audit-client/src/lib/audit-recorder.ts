@@ -43,6 +43,14 @@ export interface AuditRecordInput {
   traceId?: string;
 }
 
+/** What a guarded read adds to its event once the result is known. */
+export interface AuditResultFacts {
+  resources?: AuditResource[];
+  outcome?: AuditOutcome;
+  /** Merged into the event's details. */
+  details?: JsonObjectValue;
+}
+
 export interface AuditRecorderOptions {
   /** The service observing the acts (the event's `service`). */
   service: ServiceName;
@@ -122,23 +130,27 @@ export class AuditRecorder {
   }
 
   /**
-   * Fail-closed read: runs `read`, records the act (its resources may depend on the result), and
-   * returns the result only after the event is acknowledged. A read that fails with a typed error
-   * is recorded as `denied` (forbidden/unauthenticated) or `failure` and the error is rethrown;
-   * if that record fails too, the audit error wins (nothing is served either way).
+   * Fail-closed read: runs `read`, records the act, and returns the result only after the event is
+   * acknowledged. `describe` adds what depends on the result (resources read, hit count). A read
+   * that fails is recorded too — `denied` (forbidden, unauthenticated, purpose missing), `error`
+   * (unavailable, internal) or `failure` — and its error rethrown; if that record fails as well,
+   * the audit error wins (nothing is served either way).
    */
-  async guard<T>(input: AuditRecordInput | ((result: T) => AuditRecordInput), read: () => Promise<T>): Promise<T> {
+  async guard<T>(input: AuditRecordInput, read: () => Promise<T>, describe?: (result: T) => AuditResultFacts): Promise<T> {
     let result: T;
     try {
       result = await read();
     } catch (error) {
-      const base = typeof input === 'function' ? undefined : input;
-      if (base) {
-        await this.record({ ...base, outcome: outcomeOf(error), details: { ...(base.details ?? {}), error: errorCode(error) } });
-      }
+      await this.record({ ...input, outcome: outcomeOf(error), details: { ...(input.details ?? {}), error: errorCode(error) } });
       throw error;
     }
-    await this.record(typeof input === 'function' ? input(result) : input);
+    const facts = describe?.(result);
+    await this.record({
+      ...input,
+      ...(facts?.resources ? { resources: facts.resources } : {}),
+      ...(facts?.outcome ? { outcome: facts.outcome } : {}),
+      details: { ...(input.details ?? {}), ...(facts?.details ?? {}) },
+    });
     return result;
   }
 
@@ -152,7 +164,8 @@ export class AuditRecorder {
   }
 }
 
-function outcomeOf(error: unknown): AuditOutcome {
+/** The outcome an error stands for in an audit event. */
+export function outcomeOf(error: unknown): AuditOutcome {
   if (error instanceof VigieException) {
     return error.kind === ErrorKind.Forbidden || error.kind === ErrorKind.Unauthenticated || error.kind === ErrorKind.PurposeRequired
       ? 'denied'
@@ -163,6 +176,7 @@ function outcomeOf(error: unknown): AuditOutcome {
   return 'error';
 }
 
-function errorCode(error: unknown): string {
+/** The typed code of an error, for an audit event's details. */
+export function errorCode(error: unknown): string {
   return error instanceof VigieException ? error.code : 'INTERNAL_ERROR';
 }

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'audit-data-access',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/audit/data-access',
+};

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'audit-feature',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/audit/feature',
+};

@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import { AuditEvent, auditEventContractFor, AuditEventContract, AUDIT_EVENTS_FILTER } from '@vigie/audit-contracts';
+import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, PoisonMessageError } from '@vigie/shared-messaging';
+import { createLogger, Logger } from '@vigie/shared-telemetry';
+import { AUDIT_CONFIG, AuditServiceConfig } from './audit-feature.config';
+import { AuditWriter } from './audit-writer.service';
+
+/**
+ * The audit service's durable consumer on the AUDIT stream. Redelivery is generous (a database
+ * outage must not dead-letter audit events), and the stream keeps acknowledged events for its
+ * retention period, so they can be replayed.
+ */
+export const AUDIT_WRITER_CONSUMER: DurableConsumerDeclaration = {
+  stream: 'AUDIT',
+  durable: 'audit-writer',
+  filterSubject: AUDIT_EVENTS_FILTER,
+  maxDeliver: 100,
+  backoffMs: [1000, 2000, 5000, 10000, 30000, 60000],
+  maxAckPending: 20000,
+};
+
+export const AUDIT_DEAD_LETTER_SUBJECT = 'audit.v1.deadletter.audit';
+
+/** PostgreSQL `jsonb` cannot hold U+0000; such an event can never be stored as is. */
+function assertStorable(event: AuditEvent): void {
+  if (JSON.stringify(event).includes('\\u0000')) {
+    throw new PoisonMessageError(`Audit event ${event.id} holds a NUL character, which the audit store cannot keep`);
+  }
+}
+
+@Injectable()
+export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer?: DurableConsumer<AuditEventContract>;
+  private timer?: NodeJS.Timeout;
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly writer: AuditWriter,
+    @Inject(AUDIT_CONFIG) private readonly config: AuditServiceConfig,
+  ) {
+    this.logger = createLogger('audit', config.LOG_LEVEL);
+  }
+
+  onApplicationBootstrap(): void {
+    this.consumer = new DurableConsumer(this.nc, {
+      ...AUDIT_WRITER_CONSUMER,
+      contract: auditEventContractFor('audit.query'),
+      deadLetterSubject: AUDIT_DEAD_LETTER_SUBJECT,
+      batchSize: this.config.AUDIT_BATCH_SIZE,
+      logger: this.logger,
+      handleBatch: async (items) => {
+        const events = items.map(({ payload }) => payload as AuditEvent);
+        events.forEach(assertStorable);
+        const result = await this.writer.appendBatch(events);
+        if (result.duplicates) this.logger.info({ duplicates: result.duplicates }, 'redelivered audit events skipped');
+      },
+    });
+    this.consumer.start();
+    this.timer = setInterval(() => {
+      this.writer.checkpointPending().catch((error: Error) => this.logger.warn({ err: error.message }, 'periodic checkpoint failed'));
+    }, Math.min(this.config.AUDIT_CHECKPOINT_SECONDS * 1000, 60_000) / 2);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer?.stop();
+  }
+}
