@@ -14,8 +14,11 @@ export function isEmpty(value: unknown): boolean {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (typeof value !== 'string') {
+    const json = JSON.stringify(value) ?? String(value);
+    return json.length > 80 ? `${json.slice(0, 80)}…` : json;
+  }
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }
 
 /** Coerces one scalar to the property's kind; `undefined` for an empty value. */
