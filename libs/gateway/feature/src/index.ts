@@ -3,3 +3,7 @@ export * from './lib/gateway.config';
 export * from './lib/gateway.module';
 export * from './lib/health.controller';
 export * from './lib/http-exception.filter';
+export * from './lib/admin/admin.module';
+export * from './lib/auth/gateway-auth.config';
+export * from './lib/auth/gateway-auth.guard';
+export * from './lib/auth/gateway-auth.module';

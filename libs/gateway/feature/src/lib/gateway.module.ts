@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { MessagingModule } from '@vigie/shared-messaging';
+import { AdminModule } from './admin/admin.module';
+import { GatewayAuthModule } from './auth/gateway-auth.module';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './http-exception.filter';
 import { HealthController } from './health.controller';
@@ -11,7 +13,7 @@ export class GatewayModule {
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [MessagingModule.forRoot({ service: 'gateway', config })],
+      imports: [MessagingModule.forRoot({ service: 'gateway', config }), GatewayAuthModule.register(config), AdminModule],
       controllers: [HealthController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: GatewayExceptionFilter }],
       exports: [GATEWAY_CONFIG],
