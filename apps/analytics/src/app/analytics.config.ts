@@ -1,6 +1,4 @@
-import { baseConfigSchema, databaseConfigSchema, z } from '@vigie/shared-config';
+import { analyticsFeatureConfigSchema, AnalyticsFeatureConfig } from '@vigie/analytics-feature';
 
-export const analyticsConfigSchema = baseConfigSchema.extend(databaseConfigSchema.shape).extend({
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase SQL identifier').default('analytics'),
-});
-export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;
+export const analyticsConfigSchema = analyticsFeatureConfigSchema;
+export type AnalyticsConfig = AnalyticsFeatureConfig;

@@ -1,6 +1,8 @@
 import { VIGIE_VERSION } from '@vigie/shared-config';
 import { NatsServiceDefinition } from '@vigie/shared-service';
 import { analyticsHealthCheck } from '@vigie/analytics-contracts';
+import { Migration20261128160000_analytics_projections } from '@vigie/analytics-data-access';
+import { ANALYTICS_PROJECTOR_CONSUMER, AnalyticsFeatureModule, ProjectionHealthIndicator } from '@vigie/analytics-feature';
 import { AnalyticsConfig, analyticsConfigSchema } from './analytics.config';
 
 export const analyticsService: NatsServiceDefinition<AnalyticsConfig> = {
@@ -8,6 +10,8 @@ export const analyticsService: NatsServiceDefinition<AnalyticsConfig> = {
   version: VIGIE_VERSION,
   configSchema: analyticsConfigSchema,
   healthContract: analyticsHealthCheck,
-  persistence: { entities: [], migrations: [] },
-  imports: () => [],
+  persistence: { entities: [], migrations: [Migration20261128160000_analytics_projections] },
+  consumers: [ANALYTICS_PROJECTOR_CONSUMER],
+  healthIndicators: [ProjectionHealthIndicator],
+  imports: (config) => [AnalyticsFeatureModule.register(config)],
 };

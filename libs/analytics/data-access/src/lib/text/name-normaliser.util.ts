@@ -19,7 +19,7 @@ const CYRILLIC: Record<string, string> = {
 
 const ARABIC: Record<string, string> = {
   ا: 'a', أ: 'a', إ: 'i', آ: 'a', ٱ: 'a', ء: '', ب: 'b', ت: 't', ث: 'th', ج: 'j', ح: 'h', خ: 'kh', د: 'd', ذ: 'dh',
-  ر: 'r', ز: 'z', س: 's', ش: 'sh', ص: 's', ض: 'd', ط: 't', ظ: 'z', ع: '', غ: 'gh', ف: 'f', ق: 'q', ك: 'k', ل: 'l',
+  ر: 'r', ز: 'z', س: 's', ش: 'sh', ص: 's', ض: 'd', ط: 't', ظ: 'z', ع: 'a', غ: 'gh', ف: 'f', ق: 'q', ك: 'k', ل: 'l',
   م: 'm', ن: 'n', ه: 'h', ة: 'a', و: 'w', ي: 'y', ى: 'a', ئ: 'y', ؤ: 'w',
   // Persian / Urdu letters
   پ: 'p', چ: 'ch', ژ: 'zh', گ: 'g', ک: 'k', ی: 'y', ۀ: 'a',
@@ -35,7 +35,7 @@ export function transliterate(input: string): string {
     const lower = ch.toLowerCase();
     const cyr = CYRILLIC[lower];
     if (cyr !== undefined) {
-      out += cyr;
+      out += ch !== lower && cyr ? cyr[0].toUpperCase() + cyr.slice(1) : cyr;
       continue;
     }
     const ar = ARABIC[ch];

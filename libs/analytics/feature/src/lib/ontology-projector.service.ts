@@ -1,0 +1,106 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { JsMsg, NatsConnection } from 'nats';
+import { z } from 'zod';
+import { ANALYTICS_DEADLETTER_ONTOLOGY, ANALYTICS_PROJECTOR_DURABLE } from '@vigie/analytics-contracts';
+import { AnalyticsDb, ProjectionWriter } from '@vigie/analytics-data-access';
+import {
+  batchProcessedPayloadSchema,
+  entityMergedPayloadSchema,
+  linkChanged,
+  linkChangedPayloadSchema,
+  objectChanged,
+  objectChangedPayloadSchema,
+  ONTOLOGY_STREAM,
+  typesChanged,
+  typesChangedPayloadSchema,
+} from '@vigie/ontology-contracts';
+import { EventContract } from '@vigie/shared-contracts';
+import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, PoisonMessageError } from '@vigie/shared-messaging';
+import { createLogger, Logger } from '@vigie/shared-telemetry';
+import { ANALYTICS_CONFIG } from './tokens';
+import type { AnalyticsFeatureConfig } from './analytics-feature.config';
+import { ProjectionLagMonitor } from './projection-lag.monitor';
+
+/** The durable consumer the service definition declares (created by `setup-streams`). */
+export const ANALYTICS_PROJECTOR_CONSUMER: DurableConsumerDeclaration = {
+  stream: ONTOLOGY_STREAM,
+  durable: ANALYTICS_PROJECTOR_DURABLE,
+  maxAckPending: 2000,
+};
+
+/** Every ONTOLOGY event; dispatched by subject after this first check. */
+const ontologyEvent: EventContract = {
+  kind: 'event',
+  subject: 'ontology.v1.events.>',
+  stream: ONTOLOGY_STREAM,
+  description: 'Any ONTOLOGY event',
+  payload: z.union([objectChangedPayloadSchema, linkChangedPayloadSchema, typesChangedPayloadSchema, entityMergedPayloadSchema, batchProcessedPayloadSchema]),
+};
+
+/**
+ * Builds the projections from the ONTOLOGY stream: one transaction per fetched batch, each event
+ * applied only if newer than what is stored (idempotent on redelivery), catch-up after a restart
+ * from the durable consumer's ack floor.
+ */
+@Injectable()
+export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: DurableConsumer<EventContract>;
+  private readonly writer = new ProjectionWriter();
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly db: AnalyticsDb,
+    private readonly lag: ProjectionLagMonitor,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsFeatureConfig,
+  ) {
+    this.logger = createLogger('analytics', config.LOG_LEVEL).child({ component: 'ontology-projector' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.consumer = new DurableConsumer(this.nc, {
+      ...ANALYTICS_PROJECTOR_CONSUMER,
+      contract: ontologyEvent,
+      deadLetterSubject: ANALYTICS_DEADLETTER_ONTOLOGY,
+      batchSize: this.config.PROJECTION_BATCH_SIZE,
+      logger: this.logger,
+      handleBatch: (items) => this.apply(items),
+    });
+    this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  /** Applies a batch in order, in one transaction. */
+  async apply(items: { payload: unknown; msg: JsMsg }[]): Promise<void> {
+    let lastAt: string | null = null;
+    await this.db.transaction(async (tx) => {
+      for (const { payload, msg } of items) {
+        const subject = msg.subject;
+        if (subject === objectChanged.subject) {
+          const e = parse(objectChanged.payload, payload, subject);
+          await this.writer.applyObject(tx, e.tenant, e.object, e.occurredAt);
+          lastAt = e.occurredAt;
+        } else if (subject === linkChanged.subject) {
+          const e = parse(linkChanged.payload, payload, subject);
+          await this.writer.applyLink(tx, e.tenant, e.link, e.occurredAt);
+          lastAt = e.occurredAt;
+        } else if (subject === typesChanged.subject) {
+          const e = parse(typesChanged.payload, payload, subject);
+          await this.writer.applyTypes(tx, e.tenant, e.document);
+          lastAt = e.occurredAt;
+        }
+        // Merges are carried by the objects' own events (entityId); batch reports concern ingestion.
+      }
+    });
+    if (lastAt) this.lag.applied(lastAt);
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, payload: unknown, subject: string): z.infer<T> {
+  const r = schema.safeParse(payload);
+  if (!r.success) throw new PoisonMessageError(`payload of ${subject} does not match its contract: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  return r.data;
+}
