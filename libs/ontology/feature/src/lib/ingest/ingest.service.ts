@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Actor } from '@vigie/shared-auth';
+import {
+  BatchProcessedPayload,
+  batchProcessed,
+  BatchRejection,
+  IngestBatch,
+  LinkType,
+  ObjectType,
+  OntologyException,
+  PropertyEntry,
+  Provenance,
+} from '@vigie/ontology-contracts';
+import {
+  endKey,
+  IngestWriter,
+  LinkRecordToWrite,
+  markingOf,
+  ObjectRecordToWrite,
+  OntologyDatabase,
+  OutboxMessage,
+  OutboxRepository,
+  rankOf,
+} from '@vigie/ontology-data-access';
+import { assertLinkEnds, assertValidity, changedProperties, diffVersions, validateProperties } from '@vigie/ontology-domain';
+import { PolicyAction } from '@vigie/shared-policy';
+import { requirePermission } from '../services/access';
+import { OntologyEvents } from '../services/ontology-events';
+import { OntologyTypesService } from '../services/ontology-types.service';
+import { OutboxPublisher } from '../services/outbox-publisher.service';
+import { newEntries } from '../services/property-entries';
+import { ResolutionEngine } from '../resolution/resolution-engine';
+import { contentHash, normaliseMarking, toLinkView, toObjectView } from '../views/object-state';
+
+type Rejection = Omit<BatchRejection, 'kind'>;
+
+function reject(sourceKey: string, provenance: { recordKey?: string; line?: number }, code: string, message: string): Rejection {
+  return { sourceKey, ...(provenance.recordKey ? { recordKey: provenance.recordKey } : {}), ...(provenance.line !== undefined ? { line: provenance.line } : {}), code, message };
+}
+
+function changedBetween(before: { properties: Record<string, PropertyEntry>; level_rank: number; compartments: string[] }, properties: Record<string, PropertyEntry>, levelRank: number, compartments: string[]): string[] {
+  return changedProperties(
+    diffVersions(
+      { properties: before.properties, markings: markingOf(before.level_rank, before.compartments), deletedAt: null },
+      { properties, markings: markingOf(levelRank, compartments), deletedAt: null },
+    ),
+  );
+}
+
+/**
+ * Writes INGEST batches idempotently, keyed by (tenant, source, sourceKey): records are validated
+ * and normalised with `@vigie/ontology-domain` (failures are reported back per record, for
+ * quarantine), unchanged records are skipped (no spurious version), the rest is written by
+ * `IngestWriter` in set-based statements, link ends are resolved by (source, sourceKey), then
+ * entity resolution runs on the batch's records, and a `batch.processed` event reports it all.
+ */
+@Injectable()
+export class IngestService {
+  private readonly writer = new IngestWriter();
+  private readonly outbox = new OutboxRepository();
+
+  constructor(
+    private readonly db: OntologyDatabase,
+    private readonly types: OntologyTypesService,
+    private readonly outboxPublisher: OutboxPublisher,
+    private readonly resolution: ResolutionEngine,
+  ) {}
+
+  async write(actor: Actor, batch: IngestBatch): Promise<BatchProcessedPayload> {
+    requirePermission(actor, PolicyAction.Ingest);
+    const tenant = actor.tenant;
+    const { document } = await this.types.current(tenant);
+    const objectTypes = new Map(document.objectTypes.map((t) => [t.name, t] as const));
+    const linkTypes = new Map(document.linkTypes.map((t) => [t.name, t] as const));
+    const rejected: BatchRejection[] = [];
+    const provenanceOf = (p: { recordKey?: string; line?: number }): Provenance => ({ source: batch.source, jobId: batch.jobId, ...(p.recordKey ? { recordKey: p.recordKey } : {}), ...(p.line !== undefined ? { line: p.line } : {}) });
+
+    // Objects: validate and normalise (pure, before any SQL).
+    const lastIndex = new Map(batch.objects.map((o, i) => [o.sourceKey, i] as const));
+    const objects: (ObjectRecordToWrite & { typeDef: ObjectType })[] = [];
+    batch.objects.forEach((o, i) => {
+      const fail = (code: string, message: string) => rejected.push({ kind: 'object', ...reject(o.sourceKey, o.provenance, code, message) });
+      if (lastIndex.get(o.sourceKey) !== i) return fail('DUPLICATE_SOURCE_KEY', `sourceKey ${o.sourceKey} appears again later in the batch; the last one is written`);
+      const type = objectTypes.get(o.type);
+      if (!type) return fail('UNKNOWN_TYPE', `Object type "${o.type}" does not exist in ontology version ${document.version}`);
+      const { values, problems } = validateProperties(type, o.properties, 'create');
+      if (problems.length) return fail(problems[0].code === 'INVALID_IDENTIFIER' ? 'INVALID_IDENTIFIER' : 'INVALID_PROPERTIES', problems.map((p) => p.message).join('; '));
+      const markings = normaliseMarking(o.markings);
+      let properties: Record<string, PropertyEntry>;
+      try {
+        properties = newEntries(undefined, type, values, markings, o.propertyMarkings, provenanceOf(o.provenance));
+      } catch (error) {
+        return fail((error as OntologyException).code ?? 'INVALID_PROPERTIES', (error as Error).message);
+      }
+      objects.push({
+        id: randomUUID(),
+        type: type.name,
+        typeDef: type,
+        sourceKey: o.sourceKey,
+        levelRank: rankOf(markings.level),
+        compartments: markings.compartments,
+        properties,
+        provenance: provenanceOf(o.provenance),
+        contentHash: contentHash({ type: type.name, markings, properties }),
+        changed: [],
+      });
+    });
+
+    const counts = { objects: { created: 0, updated: 0, unchanged: 0 }, links: { created: 0, updated: 0, unchanged: 0 } };
+    const batchObjectIds: string[] = [];
+    const events: OutboxMessage[] = [];
+
+    await this.db.transaction(async (sql) => {
+      const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects.map((o) => o.sourceKey));
+      const toWrite: ObjectRecordToWrite[] = [];
+      for (const o of objects) {
+        const s = stored.get(o.sourceKey);
+        if (s && s.type !== o.type) {
+          rejected.push({ kind: 'object', sourceKey: o.sourceKey, code: 'TYPE_CHANGED', message: `sourceKey ${o.sourceKey} is stored as a ${s.type}, not a ${o.type}` });
+          continue;
+        }
+        if (s && s.content_hash === o.contentHash) {
+          counts.objects.unchanged++;
+          batchObjectIds.push(s.id);
+          continue;
+        }
+        toWrite.push({ ...o, changed: s ? changedBetween(s, o.properties, o.levelRank, o.compartments) : [] });
+      }
+      const written = await this.writer.upsertObjects(sql, tenant, batch.source, toWrite, actor, actor.purpose);
+      counts.objects.unchanged += toWrite.length - written.length;
+      for (const row of written) {
+        batchObjectIds.push(row.id);
+        if (row.version === 1) counts.objects.created++;
+        else counts.objects.updated++;
+        events.push(OntologyEvents.objectChanged(tenant, actor, row.version === 1 ? 'created' : 'updated', toObjectView(row, objectTypes.get(row.type))));
+      }
+
+      // Links: ends resolved by (source, sourceKey) — in this batch or already stored.
+      const refs = batch.links.flatMap((l) => [
+        { source: l.fromSource ?? batch.source, sourceKey: l.fromSourceKey },
+        { source: l.toSource ?? batch.source, sourceKey: l.toSourceKey },
+      ]);
+      const ends = await this.writer.endObjects(sql, tenant, refs);
+      const links: LinkRecordToWrite[] = [];
+      const seen = new Map<string, number>();
+      const keyOf = (l: IngestBatch['links'][number]) =>
+        l.sourceKey ?? `${l.type}|${l.fromSource ?? batch.source}:${l.fromSourceKey}|${l.toSource ?? batch.source}:${l.toSourceKey}|${l.validFrom ?? ''}`;
+      batch.links.forEach((l, i) => seen.set(keyOf(l), i));
+      batch.links.forEach((l, i) => {
+        const sourceKey = keyOf(l);
+        const fail = (code: string, message: string) => rejected.push({ kind: 'link', ...reject(sourceKey, l.provenance, code, message) });
+        if (seen.get(sourceKey) !== i) return fail('DUPLICATE_SOURCE_KEY', `link ${sourceKey} appears again later in the batch; the last one is written`);
+        const type: LinkType | undefined = linkTypes.get(l.type);
+        if (!type) return fail('UNKNOWN_TYPE', `Link type "${l.type}" does not exist in ontology version ${document.version}`);
+        const from = ends.get(endKey(l.fromSource ?? batch.source, l.fromSourceKey));
+        const to = ends.get(endKey(l.toSource ?? batch.source, l.toSourceKey));
+        if (!from || from.deleted_at) return fail('LINK_END_NOT_FOUND', `from: no object with sourceKey ${l.fromSourceKey} in source ${l.fromSource ?? batch.source}`);
+        if (!to || to.deleted_at) return fail('LINK_END_NOT_FOUND', `to: no object with sourceKey ${l.toSourceKey} in source ${l.toSource ?? batch.source}`);
+        try {
+          assertLinkEnds(type, from.type, to.type);
+          assertValidity(type, l.validFrom, l.validTo);
+        } catch (error) {
+          return fail((error as OntologyException).code, (error as Error).message);
+        }
+        const { values, problems } = validateProperties(type, l.properties, 'create');
+        if (problems.length) return fail('INVALID_PROPERTIES', problems.map((p) => p.message).join('; '));
+        const markings = normaliseMarking(l.markings);
+        let properties: Record<string, PropertyEntry>;
+        try {
+          properties = newEntries(undefined, type, values, markings, l.propertyMarkings, provenanceOf(l.provenance));
+        } catch (error) {
+          return fail((error as OntologyException).code ?? 'INVALID_PROPERTIES', (error as Error).message);
+        }
+        const validFrom = l.validFrom ?? null;
+        const validTo = l.validTo ?? null;
+        links.push({
+          id: randomUUID(),
+          type: type.name,
+          sourceKey,
+          fromId: from.id,
+          toId: to.id,
+          directed: type.directed,
+          validFrom,
+          validTo,
+          levelRank: rankOf(markings.level),
+          compartments: markings.compartments,
+          properties,
+          provenance: provenanceOf(l.provenance),
+          contentHash: contentHash({ type: type.name, markings, properties, extra: { f: from.id, t: to.id, vf: validFrom, vt: validTo } }),
+          changed: [],
+        });
+      });
+      const storedLinks = await this.writer.storedLinks(sql, tenant, batch.source, links.map((l) => l.sourceKey));
+      const linksToWrite: LinkRecordToWrite[] = [];
+      for (const l of links) {
+        const s = storedLinks.get(l.sourceKey);
+        if (s && s.type !== l.type) {
+          rejected.push({ kind: 'link', sourceKey: l.sourceKey, code: 'TYPE_CHANGED', message: `link ${l.sourceKey} is stored as ${s.type}, not ${l.type}` });
+          continue;
+        }
+        if (s && s.content_hash === l.contentHash) {
+          counts.links.unchanged++;
+          continue;
+        }
+        linksToWrite.push({ ...l, changed: s ? changedBetween(s, l.properties, l.levelRank, l.compartments) : [] });
+      }
+      const writtenLinks = await this.writer.upsertLinks(sql, tenant, batch.source, linksToWrite, actor, actor.purpose);
+      counts.links.unchanged += linksToWrite.length - writtenLinks.length;
+      for (const row of writtenLinks) {
+        if (row.version === 1) counts.links.created++;
+        else counts.links.updated++;
+        events.push(OntologyEvents.linkChanged(tenant, actor, row.version === 1 ? 'created' : 'updated', toLinkView(row)));
+      }
+      const changedIds = [...written.map((r) => ({ type: 'object', id: r.id })), ...writtenLinks.map((r) => ({ type: 'link', id: r.id }))];
+      if (changedIds.length) {
+        events.push(
+          OntologyEvents.audit(tenant, actor, 'object.ingest', changedIds.slice(0, 1000), {
+            jobId: batch.jobId,
+            batchId: batch.batchId,
+            seq: batch.seq,
+            source: batch.source,
+            objects: counts.objects,
+            links: counts.links,
+          }),
+        );
+      }
+      await this.outbox.add(sql, events);
+    });
+    await this.outboxPublisher.flush();
+
+    const er = await this.resolution.run(tenant, document, batchObjectIds, actor);
+    const processedId = `processed:${batch.jobId}:${batch.seq}`;
+    const payload: BatchProcessedPayload = batchProcessed.payload.parse({
+      eventId: processedId,
+      tenant,
+      occurredAt: new Date().toISOString(),
+      actor: { subject: actor.subject, ...(actor.username ? { username: actor.username } : {}), kind: actor.kind },
+      ...(actor.purpose ? { purpose: actor.purpose } : {}),
+      batchId: batch.batchId,
+      jobId: batch.jobId,
+      source: batch.source,
+      seq: batch.seq,
+      last: batch.last,
+      objects: counts.objects,
+      links: counts.links,
+      merged: er.merged,
+      queuedForReview: er.queuedForReview,
+      rejected,
+      entityIds: er.entityIds,
+    });
+    await this.db.transaction((sql) => this.outbox.add(sql, [{ subject: batchProcessed.subject, msgId: processedId, payload }]));
+    await this.outboxPublisher.flush();
+    return payload;
+  }
+}

@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '@vigie/shared-auth';
+import { AuditAction } from '@vigie/audit-contracts';
+import { IdentifierNormaliser, MergeView, ObjectType, OntologyDocument, PropertyValue, ResolutionReason } from '@vigie/ontology-contracts';
+import {
+  MergeRequest,
+  MergeRow,
+  ObjectRepository,
+  ObjectRow,
+  OntologyDatabase,
+  OutboxRepository,
+  pairKey,
+  ResolutionKeyRow,
+  ResolutionRepository,
+  Sql,
+} from '@vigie/ontology-data-access';
+import { blockingKeys, DEFAULT_THRESHOLDS, identityKey, prepareRecord, resolve, ResolutionRecord, ResolutionThresholds, toResolutionRecord } from '@vigie/ontology-domain';
+import { recordedActor } from '../services/access';
+import { OntologyEvents } from '../services/ontology-events';
+import { OutboxPublisher } from '../services/outbox-publisher.service';
+
+/** Most stored records one blocking key may bring in as candidates (keeps a very common name bounded). */
+const CANDIDATES_PER_KEY = 200;
+
+export interface ResolutionOutcome {
+  merged: number;
+  queuedForReview: number;
+  entityIds: string[];
+}
+
+export function toMergeView(row: MergeRow): MergeView {
+  return {
+    id: row.id,
+    entityId: row.entity_id,
+    memberIds: row.member_ids,
+    score: Math.min(1, Math.max(0, row.score)),
+    reasons: row.reasons,
+    decidedBy: row.decided_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    undoneAt: row.undone_at ? new Date(row.undone_at).toISOString() : null,
+    undoneBy: row.undone_by,
+  };
+}
+
+interface Candidate {
+  row: ObjectRow;
+  type: ObjectType;
+  record: ResolutionRecord;
+}
+
+class Components {
+  private readonly parent = new Map<string, string>();
+  find(x: string): string {
+    let r = x;
+    while (this.parent.has(r) && this.parent.get(r) !== r) r = this.parent.get(r) as string;
+    this.parent.set(x, r);
+    return r;
+  }
+  union(a: string, b: string): void {
+    this.parent.set(this.find(a), this.find(b));
+  }
+  groups(ids: Iterable<string>): string[][] {
+    const out = new Map<string, string[]>();
+    for (const id of ids) {
+      const root = this.find(id);
+      out.set(root, [...(out.get(root) ?? []), id]);
+    }
+    return [...out.values()].filter((g) => g.length > 1);
+  }
+}
+
+/**
+ * Entity resolution after a write, on the written records only (never the whole tenant):
+ *  1. deterministic keys — records sharing a normalised STRONG identifier (passport, national ID…)
+ *     are the same entity (score 1, reason named);
+ *  2. fuzzy matching — candidates are the stored records sharing a blocking key with a written
+ *     record (bounded per key), scored with `@vigie/ontology-domain`'s resolver: above the merge
+ *     threshold → merged, in the middle band → review queue.
+ * Pairs an analyst rejected or a merge that was undone are never merged automatically again.
+ * Every merge is an `entity.merged` event and an `entity.merge` audit event.
+ */
+@Injectable()
+export class ResolutionEngine {
+  private readonly objects = new ObjectRepository();
+  private readonly resolution = new ResolutionRepository();
+  private readonly outbox = new OutboxRepository();
+  thresholds: ResolutionThresholds = DEFAULT_THRESHOLDS;
+
+  constructor(
+    private readonly db: OntologyDatabase,
+    private readonly outboxPublisher: OutboxPublisher,
+  ) {}
+
+  async run(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor): Promise<ResolutionOutcome> {
+    if (!objectIds.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
+    const outcome = await this.db.transaction((sql) => this.resolveIn(sql, tenant, document, objectIds, actor));
+    await this.outboxPublisher.flush();
+    return outcome;
+  }
+
+  /** Merges inside the caller's transaction and queues the events; the caller flushes the outbox. */
+  async mergeIn(sql: Sql, actor: Actor, req: MergeRequest): Promise<MergeRow | undefined> {
+    const row = await this.resolution.merge(sql, req);
+    if (!row) return undefined;
+    const view = toMergeView(row);
+    await this.outbox.add(sql, [
+      OntologyEvents.entityMerged(req.tenant, actor, view),
+      OntologyEvents.audit(req.tenant, actor, AuditAction.EntityMerge, [{ type: 'entity', id: row.entity_id }, ...row.member_ids.map((id) => ({ type: 'object', id }))], {
+        mergeId: row.id,
+        score: row.score,
+        decidedBy: row.decided_by,
+        reasons: row.reasons,
+      }),
+    ]);
+    return row;
+  }
+
+  private candidatesOf(document: OntologyDocument, rows: ObjectRow[]): Candidate[] {
+    const out: Candidate[] = [];
+    for (const row of rows) {
+      if (row.deleted_at) continue;
+      const type = document.objectTypes.find((t) => t.name === row.type);
+      if (!type) continue;
+      const values: Record<string, PropertyValue> = Object.fromEntries(Object.entries(row.properties).map(([k, e]) => [k, e.value]));
+      const record = toResolutionRecord(type, row.id, values);
+      if (record) out.push({ row, type, record });
+    }
+    return out;
+  }
+
+  private async resolveIn(sql: Sql, tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor): Promise<ResolutionOutcome> {
+    const written = this.candidatesOf(document, await this.objects.findByIds(sql, tenant, objectIds));
+    const writtenIds = new Set(written.map((c) => c.row.id));
+    const identity: ResolutionKeyRow[] = [];
+    const blocking: ResolutionKeyRow[] = [];
+    for (const c of written) {
+      for (const id of c.record.identifiers ?? []) {
+        if (id.strength === 'strong') identity.push({ objectId: c.row.id, objectType: c.type.name, key: identityKey(id.kind as IdentifierNormaliser, id.value) });
+      }
+      if (c.type.resolution && c.type.resolution.profile !== 'none') {
+        for (const key of blockingKeys(prepareRecord(c.record))) blocking.push({ objectId: c.row.id, objectType: c.type.name, key });
+      }
+    }
+    await this.resolution.replaceKeys(sql, 'identity_key', tenant, objectIds, identity);
+    await this.resolution.replaceKeys(sql, 'blocking_key', tenant, objectIds, blocking);
+
+    const entityOf = new Map<string, string | null>(written.map((c) => [c.row.id, c.row.entity_id]));
+    const ids = [...writtenIds];
+    const matches = await this.resolution.identityMatches(sql, tenant, ids);
+    const candidateIds = (await this.resolution.blockingCandidates(sql, tenant, ids, CANDIDATES_PER_KEY)).filter((id) => !writtenIds.has(id));
+    const others = this.candidatesOf(document, await this.objects.findByIds(sql, tenant, [...new Set([...candidateIds, ...matches.map((m) => m.b)])].filter((id) => !writtenIds.has(id))));
+    for (const o of others) entityOf.set(o.row.id, o.row.entity_id);
+    const blocked = await this.resolution.blockedPairs(sql, tenant, [...entityOf.keys()]);
+    const byId = new Map([...written, ...others].map((c) => [c.row.id, c] as const));
+
+    let merged = 0;
+    const entityIds = new Set<string>();
+    const reviews: { objectType: string; leftId: string; rightId: string; score: number; reasons: ResolutionReason[] }[] = [];
+    const apply = async (objectType: string, memberIds: string[], score: number, reasons: ResolutionReason[]) => {
+      const row = await this.mergeIn(sql, actor, { tenant, objectType, memberIds, score, reasons, decidedBy: 'auto', actor: recordedActor(actor) });
+      if (!row) return;
+      merged++;
+      entityIds.add(row.entity_id);
+      for (const id of row.member_ids) entityOf.set(id, row.entity_id);
+    };
+    const sameEntity = (a: string, b: string) => {
+      const ea = entityOf.get(a);
+      return !!ea && ea === entityOf.get(b);
+    };
+
+    // 1. Deterministic: shared strong identifiers.
+    const components = new Components();
+    const why = new Map<string, ResolutionReason[]>();
+    for (const m of matches) {
+      if (blocked.has(pairKey(m.a, m.b))) {
+        reviews.push({ objectType: m.object_type, leftId: m.a, rightId: m.b, score: 1, reasons: [{ feature: `identifier:${m.key.split(':')[0]}`, weight: 8, detail: `same ${m.key} (merge refused before)` }] });
+        continue;
+      }
+      components.union(m.a, m.b);
+      const kind = m.key.slice(0, m.key.indexOf(':'));
+      why.set(components.find(m.a), [{ feature: `identifier:${kind}`, weight: 8, detail: `same ${kind} ${m.key.slice(kind.length + 1)} (deterministic key)` }]);
+    }
+    for (const group of components.groups(new Set(matches.filter((m) => !blocked.has(pairKey(m.a, m.b))).flatMap((m) => [m.a, m.b])))) {
+      const type = byId.get(group[0])?.type.name ?? matches.find((m) => m.a === group[0] || m.b === group[0])?.object_type ?? '';
+      await apply(type, group, 1, why.get(components.find(group[0])) ?? []);
+    }
+
+    // 2. Fuzzy: score the written records against their candidates, per type.
+    const byType = new Map<string, Candidate[]>();
+    for (const c of [...written, ...others]) {
+      if (!c.type.resolution || c.type.resolution.profile === 'none') continue;
+      byType.set(c.type.name, [...(byType.get(c.type.name) ?? []), c]);
+    }
+    for (const [objectType, list] of byType) {
+      if (!list.some((c) => writtenIds.has(c.row.id)) || list.length < 2) continue;
+      const result = resolve(list.map((c) => c.record), { thresholds: this.thresholds });
+      for (const cluster of result.clusters) {
+        if (!cluster.memberIds.some((id) => writtenIds.has(id))) continue;
+        const blockedEdges = cluster.edges.filter((e) => blocked.has(pairKey(e.a, e.b)));
+        if (blockedEdges.length) {
+          for (const e of cluster.edges) reviews.push({ objectType, leftId: e.a, rightId: e.b, score: e.score, reasons: e.reasons });
+          continue;
+        }
+        if (cluster.memberIds.every((id) => sameEntity(cluster.memberIds[0], id))) continue;
+        const weakest = [...cluster.edges].sort((x, y) => x.score - y.score)[0];
+        await apply(objectType, cluster.memberIds, weakest?.score ?? 1, weakest?.reasons ?? []);
+      }
+      for (const r of result.reviews) {
+        if (!writtenIds.has(r.a) && !writtenIds.has(r.b)) continue;
+        reviews.push({ objectType, leftId: r.a, rightId: r.b, score: r.score, reasons: r.reasons });
+      }
+    }
+
+    const pending = reviews.filter((r) => !sameEntity(r.leftId, r.rightId));
+    const queued = await this.resolution.enqueueReviews(sql, tenant, pending);
+    if (queued) {
+      await this.outbox.add(sql, [
+        OntologyEvents.audit(tenant, actor, 'entity.review-queued', pending.slice(0, 500).flatMap((r) => [{ type: 'object', id: r.leftId }, { type: 'object', id: r.rightId }]), {
+          queued,
+          pairs: pending.slice(0, 50).map((r) => ({ left: r.leftId, right: r.rightId, score: Math.round(r.score * 1000) / 1000 })),
+        }),
+      ]);
+    }
+    return { merged, queuedForReview: queued, entityIds: [...entityIds] };
+  }
+}

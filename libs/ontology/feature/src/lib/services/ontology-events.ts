@@ -1,0 +1,91 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Actor } from '@vigie/shared-auth';
+import { auditEventContractFor, AuditEvent } from '@vigie/audit-contracts';
+import {
+  ChangeKind,
+  entityMerged,
+  entityUnmerged,
+  linkChanged,
+  LinkView,
+  MergeView,
+  objectChanged,
+  ObjectView,
+  OntologyDocument,
+  typesChanged,
+} from '@vigie/ontology-contracts';
+import { OutboxMessage } from '@vigie/ontology-data-access';
+import { currentTraceId } from '@vigie/shared-telemetry';
+import { recordedActor } from './access';
+
+function traceId(): string {
+  const id = currentTraceId();
+  return id && /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id) ? id : randomBytes(16).toString('hex');
+}
+
+function envelope(tenant: string, actor: Actor) {
+  return {
+    tenant,
+    occurredAt: new Date().toISOString(),
+    actor: recordedActor(actor),
+    ...(actor.purpose ? { purpose: actor.purpose } : {}),
+    traceId: traceId(),
+  };
+}
+
+/**
+ * Builds the ONTOLOGY and AUDIT stream messages of a change, for the outbox. ONTOLOGY events
+ * carry the full current state (every property with its marking), so projections never call
+ * back; `Nats-Msg-Id` is `<id>:<version>`, so a republished change is deduplicated.
+ */
+export const OntologyEvents = {
+  objectChanged(tenant: string, actor: Actor, change: ChangeKind, object: ObjectView): OutboxMessage {
+    const msgId = `${object.id}:${object.version}`;
+    return { subject: objectChanged.subject, msgId, payload: { eventId: msgId, ...envelope(tenant, actor), change, object } };
+  },
+
+  linkChanged(tenant: string, actor: Actor, change: ChangeKind, link: LinkView): OutboxMessage {
+    const msgId = `${link.id}:${link.version}`;
+    return { subject: linkChanged.subject, msgId, payload: { eventId: msgId, ...envelope(tenant, actor), change, link } };
+  },
+
+  entityMerged(tenant: string, actor: Actor, merge: MergeView): OutboxMessage {
+    const msgId = `merge:${merge.id}`;
+    return { subject: entityMerged.subject, msgId, payload: entityMerged.payload.parse({ eventId: msgId, ...envelope(tenant, actor), merge }) };
+  },
+
+  entityUnmerged(tenant: string, actor: Actor, merge: MergeView): OutboxMessage {
+    const msgId = `unmerge:${merge.id}`;
+    return { subject: entityUnmerged.subject, msgId, payload: entityUnmerged.payload.parse({ eventId: msgId, ...envelope(tenant, actor), merge }) };
+  },
+
+  typesChanged(tenant: string, actor: Actor, document: OntologyDocument): OutboxMessage {
+    const msgId = `types:${tenant}:${document.version}`;
+    return { subject: typesChanged.subject, msgId, payload: typesChanged.payload.parse({ eventId: msgId, ...envelope(tenant, actor), document }) };
+  },
+
+  /** One audit event (`@vigie/audit-contracts`), its id also its `Nats-Msg-Id`. */
+  audit(
+    tenant: string,
+    actor: Actor,
+    action: string,
+    resources: { type: string; id: string }[],
+    details: Record<string, unknown>,
+    outcome: AuditEvent['outcome'] = 'success',
+  ): OutboxMessage {
+    const event: AuditEvent = {
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      tenant,
+      actor: { sub: actor.subject, ...(actor.username ? { username: actor.username } : {}), roles: actor.roles.slice(0, 100), ...(actor.clientId ? { clientId: actor.clientId } : {}), kind: actor.kind },
+      action,
+      resources: resources.slice(0, 1000),
+      purpose: actor.purpose ?? null,
+      outcome,
+      traceId: traceId(),
+      service: 'ontology',
+      details: JSON.parse(JSON.stringify(details)),
+    };
+    const contract = auditEventContractFor(action);
+    return { subject: contract.subject, msgId: event.id, payload: contract.payload.parse(event) };
+  },
+};

@@ -1,0 +1,61 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { JSONCodec } from 'nats';
+import { EventPublisher } from '@vigie/shared-messaging';
+import { OntologyDatabase, OutboxRepository } from '@vigie/ontology-data-access';
+
+const codec = JSONCodec<unknown>();
+const PAGE = 500;
+
+/**
+ * Publishes the outbox after each change (and every few seconds, for messages a failed publish
+ * left behind). Rows are deleted in the transaction that published them: a failure rolls back and
+ * they are published again later; `Nats-Msg-Id` makes that repeat harmless.
+ */
+@Injectable()
+export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ontology-outbox');
+  private readonly outbox = new OutboxRepository();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly db: OntologyDatabase,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.flush().catch((error: unknown) => this.logger.warn(`outbox flush failed: ${(error as Error).message}`));
+    }, 5000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Publishes every pending message; resolves with how many were published; throws if JetStream did not acknowledge. */
+  async flush(): Promise<number> {
+    // One flush at a time per process; a second caller waits for the running one, then runs its own.
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.drain();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.transaction(async (sql) => {
+        const messages = await this.outbox.take(sql, PAGE);
+        await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId)));
+        return messages.length;
+      });
+      total += n;
+      if (n < PAGE) return total;
+    }
+  }
+}
