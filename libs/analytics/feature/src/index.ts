@@ -4,5 +4,4 @@ export * from './lib/analytics-audit.recorder';
 export * from './lib/analytics-query.controller';
 export * from './lib/ontology-projector.service';
 export * from './lib/projection-lag.monitor';
-export * from './lib/static-jwks.source';
 export * from './lib/tokens';

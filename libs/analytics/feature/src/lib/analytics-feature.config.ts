@@ -15,11 +15,6 @@ export const analyticsFeatureConfigSchema = baseConfigSchema
      * reader's clearance is capped just below it for the query (nothing above is returned or counted).
      */
     PURPOSE_REQUIRED_FROM_LEVEL: z.enum(CLASSIFICATION_LEVELS).default('S'),
-    /**
-     * Optional JSON file of pinned realm keys `{ "<realm>": { "issuer": "...", "keys": [JWK…] } }`
-     * (air-gapped installs, tests). Realms not in the file get their keys from identity.
-     */
-    AUTH_STATIC_JWKS_FILE: z.string().min(1).optional(),
     /** How often the projection lag is measured (metric and health). */
     PROJECTION_LAG_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(2000),
     /** Events applied per transaction by the projector. */

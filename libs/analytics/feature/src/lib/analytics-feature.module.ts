@@ -1,13 +1,11 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AnalyticsDb, GraphQueryService, GraphRepository, SearchRepository, TimelineGeoRepository } from '@vigie/analytics-data-access';
-import { AuthModule, JwksSource, NatsJwksSource } from '@vigie/shared-auth';
-import { ServiceClient } from '@vigie/shared-messaging';
+import { AuthModule } from '@vigie/shared-auth';
 import { AnalyticsAuditRecorder } from './analytics-audit.recorder';
 import type { AnalyticsFeatureConfig } from './analytics-feature.config';
 import { AnalyticsQueryController } from './analytics-query.controller';
 import { OntologyProjector } from './ontology-projector.service';
 import { ProjectionLagMonitor } from './projection-lag.monitor';
-import { StaticJwksSource } from './static-jwks.source';
 import { ANALYTICS_CONFIG } from './tokens';
 
 @Injectable()
@@ -29,18 +27,8 @@ export class AnalyticsFeatureModule {
   static register(config: AnalyticsFeatureConfig): DynamicModule {
     return {
       module: AnalyticsFeatureModule,
-      imports: [
-        AuthModule.forRoot({
-          config,
-          jwksSource: {
-            inject: [ServiceClient],
-            useFactory: (client: ServiceClient): JwksSource => {
-              const identity = new NatsJwksSource(client, config.REQUEST_TIMEOUT_MS);
-              return config.AUTH_STATIC_JWKS_FILE ? new StaticJwksSource(config.AUTH_STATIC_JWKS_FILE, identity) : identity;
-            },
-          },
-        }),
-      ],
+      // Realm keys from identity over NATS; every forwarded token is re-verified here.
+      imports: [AuthModule.forRoot({ config })],
       controllers: [AnalyticsQueryController],
       providers: [
         { provide: ANALYTICS_CONFIG, useValue: config },

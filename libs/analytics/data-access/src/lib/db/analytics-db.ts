@@ -25,14 +25,13 @@ export class AnalyticsDb implements Queryable {
 
   constructor(readonly options: AnalyticsDbOptions) {
     if (!IDENT.test(options.schema)) throw new Error(`Schema "${options.schema}" is not a lowercase SQL identifier`);
-    this.pool = new Pool({ connectionString: options.url, max: options.max ?? 8, application_name: options.applicationName ?? 'vigie-analytics' });
-    this.pool.on('connect', (client) => {
-      // Queued before any other statement of this client.
-      void client
-        .query(
-          `SET search_path TO "${options.schema}", public; SET TimeZone TO 'UTC'; SET pg_trgm.similarity_threshold = 0.3; SET pg_trgm.word_similarity_threshold = 0.45`,
-        )
-        .catch(() => undefined);
+    // Session settings as startup options: in place before the first statement of every connection.
+    const settings = [`search_path="${options.schema}",public`, 'TimeZone=UTC', 'pg_trgm.similarity_threshold=0.3', 'pg_trgm.word_similarity_threshold=0.45'];
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.max ?? 8,
+      application_name: options.applicationName ?? 'vigie-analytics',
+      options: settings.map((s) => `-c ${s}`).join(' '),
     });
   }
 
