@@ -240,6 +240,33 @@ describe('parseCsv — hostile input', () => {
   });
 });
 
+describe('parseCsv — back-pressure', () => {
+  it('pulls the source only as fast as items are consumed, and releases it when the consumer stops', async () => {
+    let produced = 0;
+    let closed = false;
+    async function* endless(): AsyncGenerator<Buffer> {
+      try {
+        yield Buffer.from('id,name\n');
+        for (let i = 0; ; i++) {
+          const chunk = Buffer.from(Array.from({ length: 100 }, (_, k) => `${i * 100 + k},name\n`).join(''));
+          produced += chunk.length;
+          yield chunk;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    let seen = 0;
+    for await (const item of parseCsv(endless())) {
+      expect(item.kind).toBe('record');
+      if (++seen === 5000) break;
+    }
+    // what was read is what was consumed, plus the 64 KiB sample and one chunk
+    expect(produced).toBeLessThan(5000 * 12 + 64 * 1024 + 2048);
+    expect(closed).toBe(true);
+  });
+});
+
 describe('parseCsv — resuming', () => {
   const data = 'id,v\n' + Array.from({ length: 50 }, (_, i) => `${i},"val\n${i}"`).join('\n') + '\n';
 

@@ -553,6 +553,15 @@ export function splitQuoted(raw: string, delimiter: string): string[] {
  */
 export async function* parseCsvBatches(source: ByteSource, options: CsvParseOptions = {}): AsyncGenerator<ParseItem<CsvRow>[]> {
   const chunks = bufferChunks(source)[Symbol.asyncIterator]();
+  try {
+    yield* readCsv(chunks, options);
+  } finally {
+    // the consumer stopped early (or the file ended): release the source
+    await chunks.return(undefined);
+  }
+}
+
+async function* readCsv(chunks: AsyncGenerator<Buffer>, options: CsvParseOptions): AsyncGenerator<ParseItem<CsvRow>[]> {
   const { prefix, ended } = await readPrefix(chunks, SNIFF_BYTES);
   const origin = { line: 1, offset: 0, index: 0 };
   if (prefix.length === 0) {

@@ -171,6 +171,32 @@ describe('parseJsonArray — hostile input', () => {
   });
 });
 
+describe('parseJsonArray — back-pressure', () => {
+  it('reads no further than consumed and releases the source when the consumer stops', async () => {
+    let produced = 0;
+    let closed = false;
+    async function* endless(): AsyncGenerator<Buffer> {
+      try {
+        yield Buffer.from('[\n');
+        for (let i = 0; ; i++) {
+          const chunk = Buffer.from(`{"i": ${i}},\n`.repeat(100));
+          produced += chunk.length;
+          yield chunk;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    let seen = 0;
+    for await (const item of parseJsonArray(endless())) {
+      expect(item.kind).toBe('record');
+      if (++seen === 3000) break;
+    }
+    expect(produced).toBeLessThan(3000 * 12 + 64 * 1024 + 2048);
+    expect(closed).toBe(true);
+  });
+});
+
 describe('parseJsonArray — resuming', () => {
   const text = '[\n' + Array.from({ length: 30 }, (_, i) => `  {"i": ${i}, "s": "v${i}"}`).join(',\n') + '\n]\n';
 

@@ -736,6 +736,7 @@ export async function* parseJsonArrayBatches(source: ByteSource, options: JsonAr
   const { prefix, ended } = await readPrefix(chunks, SNIFF_BYTES);
   const start = checkJsonStart(prefix, ended);
   if ('fatal' in start) {
+    await chunks.return(undefined);
     yield [start.fatal];
     return;
   }
@@ -751,26 +752,28 @@ export async function* driveChunkParser<V>(
   ended: boolean,
   chunks: AsyncIterator<Buffer>,
 ): AsyncGenerator<ParseItem<V>[]> {
-  let out: ParseItem<V>[] = [];
-  parser.push(first, out);
-  if (out.length > 0) yield out;
-  if (out.some((item) => item.kind === 'fatal')) return;
-  if (!ended) {
-    for (;;) {
-      const next = await chunks.next();
-      if (next.done) break;
-      out = [];
-      parser.push(next.value, out);
-      if (out.length > 0) yield out;
-      if (out.some((item) => item.kind === 'fatal')) {
-        await chunks.return?.();
-        return;
+  try {
+    let out: ParseItem<V>[] = [];
+    parser.push(first, out);
+    if (out.length > 0) yield out;
+    if (out.some((item) => item.kind === 'fatal')) return;
+    if (!ended) {
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) break;
+        out = [];
+        parser.push(next.value, out);
+        if (out.length > 0) yield out;
+        if (out.some((item) => item.kind === 'fatal')) return;
       }
     }
+    out = [];
+    parser.end(out);
+    if (out.length > 0) yield out;
+  } finally {
+    // the consumer stopped early, a fatal error ended the file, or it ended: release the source
+    await chunks.return?.();
   }
-  out = [];
-  parser.end(out);
-  if (out.length > 0) yield out;
 }
 
 /** Parses a JSON array of records (streamed: one element in memory at a time), item by item. */

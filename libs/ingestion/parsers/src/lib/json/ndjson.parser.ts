@@ -188,6 +188,7 @@ export async function* parseNdjsonBatches(source: ByteSource, options: NdjsonPar
   const { prefix, ended } = await readPrefix(chunks, SNIFF_BYTES);
   const start = checkJsonStart(prefix, ended);
   if ('fatal' in start) {
+    await chunks.return(undefined);
     yield [start.fatal];
     return;
   }

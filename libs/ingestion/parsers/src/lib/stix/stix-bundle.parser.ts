@@ -45,6 +45,7 @@ export async function* parseStixBundleBatches(source: ByteSource, options: StixP
   const { prefix, ended } = await readPrefix(chunks, SNIFF_BYTES);
   const start = checkJsonStart(prefix, ended);
   if ('fatal' in start) {
+    await chunks.return(undefined);
     yield [start.fatal as FatalParseError];
     return;
   }
