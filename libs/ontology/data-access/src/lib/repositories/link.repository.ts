@@ -80,7 +80,7 @@ export class LinkRepository {
     const where = this.where(scope, q);
     const after = q.after ? { sql: ' AND (l.updated_at, l.id) > (?::timestamptz, ?::uuid)', params: [q.after.key, q.after.id] } : { sql: '', params: [] };
     return sql.query<ListedLinkRow>(
-      `SELECT ${LINK_COLUMNS}, visible_properties(l.properties, ?, ?::text[]) AS properties, l.updated_at::text AS cursor_key
+      `SELECT ${LINK_COLUMNS}, visible_properties(l.properties, ?, ?::text[]) AS properties, to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key
        FROM link l ${ENDS} WHERE ${where.sql}${after.sql} ORDER BY l.updated_at, l.id LIMIT ?`,
       [...propertyScope(scope), ...where.params, ...after.params, q.limit + 1],
     );

@@ -75,7 +75,7 @@ export class ObjectRepository {
     const where = this.where(scope, query);
     const after = query.after ? { sql: ' AND (o.updated_at, o.id) > (?::timestamptz, ?::uuid)', params: [query.after.key, query.after.id] } : { sql: '', params: [] };
     return sql.query<ListedObjectRow>(
-      `SELECT ${OBJECT_COLUMNS}, visible_properties(o.properties, ?, ?::text[]) AS properties, o.updated_at::text AS cursor_key
+      `SELECT ${OBJECT_COLUMNS}, visible_properties(o.properties, ?, ?::text[]) AS properties, to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key
        FROM object o WHERE ${where.sql}${after.sql} ORDER BY o.updated_at, o.id LIMIT ?`,
       [...propertyScope(scope), ...where.params, ...after.params, query.limit + 1],
     );

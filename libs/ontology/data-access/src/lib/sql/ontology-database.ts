@@ -25,10 +25,24 @@ function binding(value: unknown): unknown {
   return value;
 }
 
+/** PostgreSQL's text form of a timestamptz (the pool returns them as text): `2026-11-28 15:20:51.330455+00`. */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2})(?::?(\d{2}))?$/;
+
+/** Turns PostgreSQL timestamptz text into a Date (other values unchanged). */
+export function pgTimestamp(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = PG_TIMESTAMPTZ.exec(value);
+  return m ? new Date(`${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}`) : value;
+}
+
 function wrap(knex: KnexLike): Sql {
   return {
     async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
       const result = await knex.raw(text, params.map(binding));
+      // The shared pool hands timestamps back as text; rows of this library carry Dates.
+      for (const row of result.rows as Record<string, unknown>[]) {
+        for (const key of Object.keys(row)) row[key] = pgTimestamp(row[key]);
+      }
       return result.rows as T[];
     },
   };
