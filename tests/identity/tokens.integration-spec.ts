@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { base64url, SignJWT } from 'jose';
 import type { NatsConnection } from 'nats';
-import { NatsServiceTokenSource, TokenVerifier } from '@vigie/shared-auth';
+import { identityJwksGet, NatsServiceTokenSource, TokenVerifier } from '@vigie/shared-auth';
 import { VigieException } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
 import { api, auditEvents, claimsOf, clientToken, connectSetup, KEYCLOAK_URL, login, natsVerifier, realmSecret, stack } from './identity-test.helpers';
@@ -166,7 +166,6 @@ describe('refused tokens: 401 with a reason code, audited', () => {
 describe('the keys endpoint of identity', () => {
   it('answers UNKNOWN_REALM for the master realm and for a realm that does not exist', async () => {
     const client = new ServiceClient(nc, 5000);
-    const { identityJwksGet } = await import('@vigie/shared-auth');
     for (const realm of ['master', 'no-such-realm']) {
       const error = await client.request(identityJwksGet, { realm }).catch((e: unknown) => e);
       expect([realm, (error as VigieException).code]).toEqual([realm, 'UNKNOWN_REALM']);
