@@ -188,6 +188,9 @@ describe('parseStixBundle', () => {
   it('ends with a fatal item when the file is not a STIX bundle', async () => {
     expect(await parse(JSON.stringify({ type: 'report', objects: [] }))).toEqual([expect.objectContaining({ kind: 'fatal', code: FatalCode.NotStixBundle, reason: 'not a STIX bundle: the top-level object has type "report", not "bundle"' })]);
     expect(await parse(JSON.stringify({ type: 'bundle', id: id('bundle', 1) }))).toEqual([expect.objectContaining({ kind: 'fatal', code: FatalCode.NotStixBundle, reason: 'not a STIX bundle: the top-level object has no "objects" array' })]);
+    expect(await parse(JSON.stringify({ type: 'bundle', id: id('bundle', 2), spec_version: '2.0', objects: [OBJECTS[1]] }))).toEqual([
+      expect.objectContaining({ kind: 'fatal', code: FatalCode.NotStixBundle, reason: 'STIX 2.0 bundle: only STIX 2.1 is read' }),
+    ]);
     expect(await parse('')).toEqual([expect.objectContaining({ kind: 'fatal', code: FatalCode.EmptyFile })]);
     expect(await parse('\u0000\u0001binary')).toEqual([expect.objectContaining({ kind: 'fatal', code: FatalCode.BinaryFile })]);
   });

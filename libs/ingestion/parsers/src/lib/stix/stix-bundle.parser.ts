@@ -50,6 +50,7 @@ export async function* parseStixBundleBatches(source: ByteSource, options: StixP
     return;
   }
   let bundleType: unknown;
+  let bundleVersion: unknown;
   const rawLimit = options.rawLimit ?? DEFAULT_RAW_LIMIT;
   const parser = new JsonArrayChunkParser({
     path: 'objects',
@@ -62,6 +63,7 @@ export async function* parseStixBundleBatches(source: ByteSource, options: StixP
     firstIndex: 0,
     onEnvelope: (key, value) => {
       if (key === 'type') bundleType = value;
+      if (key === 'spec_version') bundleVersion = value;
     },
   });
   parser.startAt(start.skip);
@@ -70,6 +72,12 @@ export async function* parseStixBundleBatches(source: ByteSource, options: StixP
   for await (const batch of driveChunkParser<JsonRecord>(parser, prefix.subarray(start.skip), ended, chunks)) {
     if (bundleType !== undefined && bundleType !== 'bundle') {
       yield [notABundle(bundleType)];
+      await chunks.return?.(undefined);
+      return;
+    }
+    if (bundleVersion !== undefined && bundleVersion !== '2.1') {
+      // only STIX 2.0 bundles carry a spec_version: their objects do not say theirs
+      yield [{ kind: 'fatal', position: { line: 1, offset: 0, index: 0 }, code: FatalCode.NotStixBundle, reason: `STIX ${String(bundleVersion)} bundle: only STIX 2.1 is read` }];
       await chunks.return?.(undefined);
       return;
     }
