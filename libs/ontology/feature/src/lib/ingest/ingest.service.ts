@@ -125,7 +125,7 @@ export class IngestService {
           batchObjectIds.push(s.id);
           continue;
         }
-        toWrite.push({ ...o, changed: s ? changedBetween(s, o.properties, o.levelRank, o.compartments) : [] });
+        toWrite.push({ ...o, changed: s ? changedBetween(s, o.properties, o.levelRank, o.compartments) : Object.keys(o.properties).sort() });
       }
       const written = await this.writer.upsertObjects(sql, tenant, batch.source, toWrite, actor, actor.purpose);
       counts.objects.unchanged += toWrite.length - written.length;
@@ -203,7 +203,7 @@ export class IngestService {
           counts.links.unchanged++;
           continue;
         }
-        linksToWrite.push({ ...l, changed: s ? changedBetween(s, l.properties, l.levelRank, l.compartments) : [] });
+        linksToWrite.push({ ...l, changed: s ? changedBetween(s, l.properties, l.levelRank, l.compartments) : Object.keys(l.properties).sort() });
       }
       const writtenLinks = await this.writer.upsertLinks(sql, tenant, batch.source, linksToWrite, actor, actor.purpose);
       counts.links.unchanged += linksToWrite.length - writtenLinks.length;

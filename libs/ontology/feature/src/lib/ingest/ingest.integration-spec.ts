@@ -1,0 +1,124 @@
+import { EventPublisher } from '@vigie/shared-messaging';
+import { ErrorKind, PlatformErrorCode, PlatformException } from '@vigie/shared-contracts';
+import { IngestBatch, ingestBatchSchema, IngestBatchInput } from '@vigie/ontology-contracts';
+import { OutboxPublisher } from '../services/outbox-publisher.service';
+import { IngestService } from './ingest.service';
+import { actorOf, OntologyKit, startKit, tenantName } from '../../test/test-kit';
+
+const NP = { level: 'NP' as const, compartments: [] };
+
+function batch(input: Omit<IngestBatchInput, 'batchId' | 'jobId' | 'seq'> & Partial<Pick<IngestBatchInput, 'batchId' | 'jobId' | 'seq'>>): IngestBatch {
+  return ingestBatchSchema.parse({ batchId: 'b-1', jobId: 'job-1', seq: 0, ...input });
+}
+
+describe('INGEST batches written idempotently (real PostgreSQL and NATS)', () => {
+  let kit: OntologyKit;
+  const tenant = tenantName('ingest');
+  const ingestion = actorOf(tenant, 'TS', [], ['vigie-ingest'], 'service-account-vigie-ingestion');
+  const analyst = actorOf(tenant, 'TS', ['op-saphir']);
+
+  const registry = batch({
+    source: 'registre-2024',
+    objects: [
+      { type: 'Person', sourceKey: 'P-1', properties: { fullName: 'Hélène Marchand', birthDate: '12/04/1979', phones: ['06 11 22 33 44'] }, markings: NP, provenance: { line: 2 } },
+      { type: 'Organization', sourceKey: 'O-1', properties: { name: 'Marchand & Fils' }, markings: NP, provenance: { line: 3 } },
+      { type: 'Phone', sourceKey: 'T-1', properties: { number: '06 11 22 33 44' }, markings: NP, provenance: { line: 4 } },
+      { type: 'Phone', sourceKey: 'T-bad', properties: { number: 'not a phone' }, markings: NP, provenance: { line: 5, recordKey: 'r5' } },
+      { type: 'Starship', sourceKey: 'S-1', properties: { name: 'x' }, markings: NP, provenance: { line: 6 } },
+    ],
+    links: [
+      { type: 'works_for', fromSourceKey: 'P-1', toSourceKey: 'O-1', markings: NP, provenance: { line: 7 } },
+      { type: 'uses', fromSourceKey: 'P-1', toSourceKey: 'T-1', markings: NP, provenance: { line: 8 } },
+      { type: 'uses', fromSourceKey: 'P-1', toSourceKey: 'T-missing', markings: NP, provenance: { line: 9 } },
+    ],
+  });
+
+  beforeAll(async () => {
+    kit = await startKit();
+  });
+  afterAll(() => kit.close());
+
+  it('writes the valid records, reports the others for quarantine, with line and reason', async () => {
+    const processed = await kit.ingest.write(ingestion, registry);
+    expect(processed.objects).toEqual({ created: 3, updated: 0, unchanged: 0 });
+    expect(processed.links).toEqual({ created: 2, updated: 0, unchanged: 0 });
+    expect(processed.rejected.map((r) => [r.kind, r.sourceKey, r.code, r.line])).toEqual([
+      ['object', 'T-bad', 'INVALID_IDENTIFIER', 5],
+      ['object', 'S-1', 'UNKNOWN_TYPE', 6],
+      ['link', 'uses|registre-2024:P-1|registre-2024:T-missing|', 'LINK_END_NOT_FOUND', 9],
+    ]);
+    expect(processed.rejected[0]).toMatchObject({ recordKey: 'r5' });
+    const people = await kit.objects.list(analyst, { type: 'Person', filters: [], includeDeleted: false, limit: 10 });
+    expect(people.items).toHaveLength(1);
+    expect(people.items[0]).toMatchObject({
+      title: 'Hélène Marchand',
+      version: 1,
+      provenance: { source: 'registre-2024', jobId: 'job-1', line: 2 },
+      properties: { birthDate: { value: '1979-04-12' }, phones: { value: ['+33611223344'] } },
+    });
+    const links = await kit.links.list(analyst, { objectId: people.items[0]!.id, direction: 'out', filters: [], includeDeleted: false, limit: 10 });
+    expect(links.items.map((l) => l.type).sort()).toEqual(['uses', 'works_for']);
+  });
+
+  it('a redelivered batch and the same records re-published under other message ids change nothing', async () => {
+    const again = await kit.ingest.write(ingestion, registry);
+    expect(again.objects).toEqual({ created: 0, updated: 0, unchanged: 3 });
+    expect(again.links).toEqual({ created: 0, updated: 0, unchanged: 2 });
+    const republished = await kit.ingest.write(ingestion, { ...registry, batchId: 'b-other', jobId: 'job-2', seq: 7 });
+    expect(republished.objects).toEqual({ created: 0, updated: 0, unchanged: 3 });
+    expect(await kit.objects.count(analyst, { filters: [], includeDeleted: true })).toBe(3);
+    expect(await kit.links.count(analyst, { direction: 'both', filters: [], includeDeleted: true })).toBe(2);
+    const [person] = (await kit.objects.list(analyst, { type: 'Person', filters: [], includeDeleted: false, limit: 10 })).items;
+    expect((await kit.objects.history(analyst, person!.id, undefined, 10)).items).toHaveLength(1);
+  });
+
+  it('a changed record becomes a new version naming what changed; its stored id stays', async () => {
+    const [before] = (await kit.objects.list(analyst, { type: 'Person', filters: [], includeDeleted: false, limit: 10 })).items;
+    const changed = batch({
+      source: 'registre-2024',
+      jobId: 'job-3',
+      objects: [
+        { type: 'Person', sourceKey: 'P-1', properties: { fullName: 'Hélène Marchand', birthDate: '1979-04-12', phones: ['06 11 22 33 44'], occupation: 'Notaire' }, markings: NP },
+        { type: 'Organization', sourceKey: 'O-1', properties: { name: 'Marchand & Fils' }, markings: { level: 'S', compartments: ['op-saphir'] } },
+      ],
+    });
+    const processed = await kit.ingest.write(ingestion, changed);
+    expect(processed.objects).toEqual({ created: 0, updated: 2, unchanged: 0 });
+    const after = await kit.objects.get(analyst, before!.id);
+    expect(after).toMatchObject({ version: 2, properties: { occupation: { value: 'Notaire', provenance: { jobId: 'job-3' } } } });
+    const history = await kit.objects.history(analyst, before!.id, undefined, 10);
+    expect(history.items.map((v) => [v.version, v.change, v.changedProperties])).toEqual([
+      [2, 'updated', ['occupation']],
+      [1, 'created', ['birthDate', 'fullName', 'phones']],
+    ]);
+    // The organisation was re-marked S [op-saphir]: an NP reader no longer sees it nor the link to it.
+    const np = actorOf(tenant, 'NP');
+    expect(await kit.objects.count(np, { type: 'Organization', filters: [], includeDeleted: false })).toBe(0);
+    expect((await kit.links.list(np, { objectId: before!.id, direction: 'out', filters: [], includeDeleted: false, limit: 10 })).items.map((l) => l.type)).toEqual(['uses']);
+  });
+
+  it('refuses a publisher without the ingest role', async () => {
+    await expect(kit.ingest.write(actorOf(tenant, 'TS', [], ['vigie-auditor']), registry)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('recovers when events could not be published after commit: the redelivered batch publishes them, writing nothing twice', async () => {
+    const failing = new OutboxPublisher(kit.db, {
+      publishRaw: async () => {
+        throw new PlatformException(PlatformErrorCode.ServiceUnavailable, ErrorKind.Unavailable, 'JetStream did not acknowledge');
+      },
+    } as unknown as EventPublisher);
+    const flaky = new IngestService(kit.db, kit.types, failing, kit.engine);
+    const fresh = batch({ source: 'flux-b', jobId: 'job-9', objects: [{ type: 'Email', sourceKey: 'E-1', properties: { address: 'Contact@Example.FR' }, markings: NP }] });
+    await expect(flaky.write(ingestion, fresh)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    // The data is committed, its events wait in the outbox.
+    const pending = await kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE payload ->> 'tenant' = ?`, [tenant]));
+    expect(pending[0]?.n).toBeGreaterThan(0);
+    // Redelivery (a working publisher): nothing new is written, the pending events go out.
+    const redelivered = await kit.ingest.write(ingestion, fresh);
+    expect(redelivered.objects).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    const left = await kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE payload ->> 'tenant' = ?`, [tenant]));
+    expect(left[0]?.n).toBe(0);
+    const emails = await kit.objects.list(analyst, { type: 'Email', filters: [], includeDeleted: false, limit: 10 });
+    expect(emails.items.map((e) => e.properties['address']?.value)).toEqual(['contact@example.fr']);
+  });
+});

@@ -1,0 +1,131 @@
+import { IngestBatch, ingestBatchSchema, IngestBatchInput, ObjectView, OntologyExceptionCode } from '@vigie/ontology-contracts';
+import { DEFAULT_THRESHOLDS, scorePair } from '@vigie/ontology-domain';
+import { actorOf, OntologyKit, startKit, tenantName } from '../../test/test-kit';
+
+const NP = { level: 'NP' as const, compartments: [] };
+
+function batch(source: string, seq: number, objects: IngestBatchInput['objects']): IngestBatch {
+  return ingestBatchSchema.parse({ batchId: `${source}-${seq}`, jobId: `job-${source}`, seq, source, objects });
+}
+
+/** Entity resolution end to end: INGEST batch → deterministic keys and fuzzy matching → entities, review queue, unmerge. */
+describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
+  let kit: OntologyKit;
+  const tenant = tenantName('er');
+  const ingestion = actorOf(tenant, 'TS', [], ['vigie-ingest'], 'service-account-vigie-ingestion');
+  const analyst = actorOf(tenant, 'TS', [], ['vigie-analyst'], 'analyst-1');
+  const np = actorOf(tenant, 'NP');
+  const people = new Map<string, ObjectView>();
+
+  const person = async (sourceKey: string) => {
+    const found = (await kit.objects.list(analyst, { type: 'Person', filters: [{ property: 'fullName', op: 'exists', value: true }], includeDeleted: false, limit: 100 })).items;
+    for (const p of found) people.set(p.provenance.recordKey ?? '', p);
+    const p = people.get(sourceKey);
+    if (!p) throw new Error(`no person ${sourceKey}`);
+    return kit.objects.get(analyst, p.id);
+  };
+
+  beforeAll(async () => {
+    kit = await startKit();
+    await kit.ingest.write(
+      ingestion,
+      batch('fichier-a', 0, [
+        { type: 'Person', sourceKey: 'A1', properties: { fullName: 'Jean-Pierre Lefèvre', passportNumbers: ['12AB34567'], birthDate: '1962-09-30' }, markings: NP, provenance: { recordKey: 'A1' } },
+        { type: 'Person', sourceKey: 'A2', properties: { fullName: 'Александр Петров', birthDate: '1980-03-12', birthPlace: 'Moscou', gender: 'male' }, markings: NP, provenance: { recordKey: 'A2' } },
+        { type: 'Person', sourceKey: 'A3', properties: { fullName: 'Aleksandr Petrov', birthDate: '1980-03-12', birthPlace: 'Moscou', gender: 'male' }, markings: NP, provenance: { recordKey: 'A3' } },
+        { type: 'Person', sourceKey: 'A4', properties: { fullName: 'Jean Martin', birthDate: '1970-01-01' }, markings: NP, provenance: { recordKey: 'A4' } },
+        { type: 'Person', sourceKey: 'A5', properties: { fullName: 'Marie Dupont' }, markings: NP, provenance: { recordKey: 'A5' } },
+      ]),
+    );
+  });
+  afterAll(() => kit.close());
+
+  it('merges a transliterated name (Cyrillic → Latin) with the same birth date and place', async () => {
+    const [a2, a3] = [await person('A2'), await person('A3')];
+    expect(a2.entityId).not.toBeNull();
+    expect(a3.entityId).toBe(a2.entityId);
+    const entity = await kit.resolution.entity(analyst, a2.entityId!);
+    expect(entity.memberIds.sort()).toEqual([a2.id, a3.id].sort());
+    expect(entity.merges[0]).toMatchObject({ decidedBy: 'auto', undoneAt: null });
+    expect(entity.merges[0]!.score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.merge);
+    expect(entity.merges[0]!.reasons.map((r) => r.feature)).toEqual(expect.arrayContaining(['name', 'birthDate']));
+  });
+
+  it('merges records of another source sharing a strong identifier (deterministic key), across batches', async () => {
+    const processed = await kit.ingest.write(
+      ingestion,
+      batch('fichier-b', 0, [
+        { type: 'Person', sourceKey: 'B1', properties: { fullName: 'J. P. Lefevre', passportNumbers: ['12 ab 34567'] }, markings: NP, provenance: { recordKey: 'B1' } },
+        { type: 'Person', sourceKey: 'B2', properties: { fullName: 'Jean Martin', birthDate: '1985-06-30' }, markings: NP, provenance: { recordKey: 'B2' } },
+        { type: 'Person', sourceKey: 'B3', properties: { fullName: 'Marie Dupond' }, markings: NP, provenance: { recordKey: 'B3' } },
+      ]),
+    );
+    expect(processed.merged).toBeGreaterThanOrEqual(1);
+    const [a1, b1] = [await person('A1'), await person('B1')];
+    expect(b1.entityId).not.toBeNull();
+    expect(a1.entityId).toBe(b1.entityId);
+    const entity = await kit.resolution.entity(analyst, a1.entityId!);
+    expect(entity.merges.at(-1)).toMatchObject({ score: 1, reasons: [expect.objectContaining({ feature: 'identifier:passport', detail: expect.stringContaining('12AB34567') })] });
+  });
+
+  it('does not merge homonyms born years apart, nor queue them', async () => {
+    expect(scorePair({ id: 'x', names: ['Jean Martin'], birthDate: '1970-01-01' }, { id: 'y', names: ['Jean Martin'], birthDate: '1985-06-30' }).score).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    const [a4, b2] = [await person('A4'), await person('B2')];
+    expect(a4.entityId).toBeNull();
+    expect(b2.entityId).toBeNull();
+    const queue = await kit.resolution.queue(analyst, { status: 'pending', limit: 50 });
+    expect(queue.items.some((r) => [r.leftId, r.rightId].includes(a4.id))).toBe(false);
+  });
+
+  it('queues a middle-band pair for review, with the score and its reasons; an analyst merges it; unmerge restores the previous state', async () => {
+    const expected = scorePair({ id: 'x', names: ['Marie Dupont'] }, { id: 'y', names: ['Marie Dupond'] }).score;
+    expect(expected).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+    expect(expected).toBeLessThan(DEFAULT_THRESHOLDS.merge);
+    const [a5, b3] = [await person('A5'), await person('B3')];
+    const queue = await kit.resolution.queue(analyst, { status: 'pending', objectType: 'Person', limit: 50 });
+    const review = queue.items.find((r) => [r.leftId, r.rightId].sort().join() === [a5.id, b3.id].sort().join());
+    expect(review).toMatchObject({ status: 'pending', score: expect.closeTo(expected, 3) });
+    expect(review!.reasons.map((r) => r.feature)).toContain('name');
+
+    const decided = await kit.resolution.decide(analyst, review!.id, 'merge', 'same notary file');
+    expect(decided.review).toMatchObject({ status: 'merged', decidedBy: 'analyst-1', comment: 'same notary file' });
+    expect(decided.merge).toMatchObject({ decidedBy: 'analyst-1', memberIds: expect.arrayContaining([a5.id, b3.id]) });
+    const entityId = decided.merge!.entityId;
+    expect((await person('A5')).entityId).toBe(entityId);
+    await expect(kit.resolution.decide(analyst, review!.id, 'reject', undefined)).rejects.toMatchObject({ code: OntologyExceptionCode.ReviewAlreadyDecided });
+
+    const undone = await kit.resolution.unmerge(analyst, decided.merge!.id, 'different persons after all');
+    expect(undone).toMatchObject({ id: decided.merge!.id, undoneBy: 'analyst-1' });
+    expect(undone.undoneAt).not.toBeNull();
+    expect((await person('A5')).entityId).toBeNull();
+    expect((await person('B3')).entityId).toBeNull();
+    await expect(kit.resolution.unmerge(analyst, decided.merge!.id, undefined)).rejects.toMatchObject({ code: OntologyExceptionCode.MergeAlreadyUndone });
+    // The source records were never touched by merge nor unmerge.
+    expect((await person('A5')).version).toBe(1);
+  });
+
+  it('an undone automatic merge is not redone when a record changes: the pair goes to review instead', async () => {
+    const a2 = await person('A2');
+    const entity = await kit.resolution.entity(analyst, a2.entityId!);
+    await kit.resolution.unmerge(analyst, entity.merges[0]!.id, undefined);
+    expect((await person('A2')).entityId).toBeNull();
+    await kit.ingest.write(
+      ingestion,
+      batch('fichier-a', 1, [
+        { type: 'Person', sourceKey: 'A3', properties: { fullName: 'Aleksandr Petrov', birthDate: '1980-03-12', birthPlace: 'Moscou', gender: 'male', occupation: 'Ingénieur' }, markings: NP, provenance: { recordKey: 'A3' } },
+      ]),
+    );
+    expect((await person('A3')).entityId).toBeNull();
+    const queue = await kit.resolution.queue(analyst, { status: 'pending', objectType: 'Person', limit: 50 });
+    expect(queue.items.some((r) => [r.leftId, r.rightId].includes(a2.id))).toBe(true);
+  });
+
+  it('hides entities, reviews and merges involving records the reader may not see', async () => {
+    const a1 = await person('A1');
+    await expect(kit.resolution.entity(actorOf(tenantName('elsewhere'), 'TS'), a1.entityId!)).rejects.toMatchObject({ code: OntologyExceptionCode.EntityNotFound });
+    await kit.objects.update(analyst, { id: a1.id, expectedVersion: a1.version, set: {}, markings: { level: 'S', compartments: [] }, provenance: { source: 'console' } });
+    const seen = await kit.resolution.entity(np, a1.entityId!);
+    expect(seen.memberIds).not.toContain(a1.id);
+    expect(seen.merges).toEqual([]);
+  });
+});
