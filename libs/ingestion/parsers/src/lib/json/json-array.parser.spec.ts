@@ -143,6 +143,16 @@ describe('parseJsonArray — hostile input', () => {
     ]);
   });
 
+  it('rejects an element that is not UTF-8 (JSON must be), keeping the others', async () => {
+    const data = Buffer.concat([Buffer.from('[{"a": "ok"},\n {"a": "caf'), Buffer.from([0xe9]), Buffer.from('"},\n {"a": "end"}]')]);
+    const items = await parse(data, {}, 5);
+    expect(summary(items)).toEqual([
+      ['record', 1, { a: 'ok' }],
+      ['rejected', 2, RejectionCode.InvalidEncoding],
+      ['record', 3, { a: 'end' }],
+    ]);
+  });
+
   it('rejects data after the end of the array', async () => {
     expect(summary(await parse('[{"a":1}] trailing'))).toEqual([
       ['record', 1, { a: 1 }],
