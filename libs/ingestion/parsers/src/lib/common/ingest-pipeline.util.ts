@@ -64,9 +64,14 @@ export class IngestionTally {
     else this.quarantined++;
   }
 
-  /** Records of an acknowledged batch. */
-  acknowledge(records: number, merged = 0): void {
-    this.written += records;
+  /**
+   * Records of an acknowledged batch. Records the ontology writer refused (its
+   * `batch.processed` event lists them by `recordKey`, the record's index) are not written:
+   * pass them as `refused`, they count as quarantined.
+   */
+  acknowledge(records: number, merged = 0, refused = 0): void {
+    this.written += records - refused;
+    this.quarantined += refused;
     this.merged += merged;
   }
 

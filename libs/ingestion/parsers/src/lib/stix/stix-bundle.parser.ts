@@ -105,7 +105,7 @@ function mapItem(item: ParseItem<JsonRecord>, mapper: StixMapper, rawLimit: numb
   }
   if (item.kind === 'rejected') return item;
   const value = item.value;
-  const result = mapper.map(value, { recordKey: typeof value.id === 'string' ? value.id : undefined, line: item.position.line });
+  const result = mapper.map(value, { recordKey: String(item.position.index), line: item.position.line });
   if (!result.ok) return { kind: 'rejected', position: item.position, raw: truncateRaw(item.raw, rawLimit), code: result.code, reason: result.reason };
   return {
     kind: 'record',
