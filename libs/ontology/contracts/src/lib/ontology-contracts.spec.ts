@@ -34,7 +34,7 @@ describe('ontology contracts', () => {
   });
 
   it('gives every request and event a well-formed, unique subject', () => {
-    const defs = Object.values(contracts).filter(
+    const defs = Object.values(contracts as Record<string, unknown>).filter(
       (v): v is { kind: 'request' | 'event'; subject: string } =>
         typeof v === 'object' && v !== null && 'subject' in v && 'kind' in v,
     );
@@ -71,6 +71,7 @@ describe('ontology contracts', () => {
     expect(l.from).toEqual(['*']);
     expect(l.to).toEqual(['Person', 'Organization']);
     expect(l.hasValidity).toBe(false);
+    expect(linkTypeSchema.parse(l)).toEqual(l);
     expect(linkTypeSchema.safeParse({ name: 'WorksFor', label: { fr: 'x', en: 'x' }, from: '*', to: '*', directed: true }).success).toBe(false);
   });
 

@@ -167,12 +167,13 @@ export type ObjectTypeInput = z.input<typeof objectTypeSchema>;
 /** `*` in a link type's `from`/`to` means any object type. */
 export const ANY_OBJECT_TYPE = '*';
 
+const linkEndNameSchema = z.union([
+  z.literal(ANY_OBJECT_TYPE),
+  z.string().regex(OBJECT_TYPE_NAME, 'link end must be an object type name or "*"'),
+]);
+/** One type name, `*`, or a list of them; always read as a list (so a parsed link type parses again). */
 const linkEndSchema = z
-  .union([
-    z.literal(ANY_OBJECT_TYPE),
-    z.string().regex(OBJECT_TYPE_NAME, 'link end must be an object type name or "*"'),
-    z.array(z.string().regex(OBJECT_TYPE_NAME, 'link end must be an object type name')).min(1),
-  ])
+  .union([linkEndNameSchema, z.array(linkEndNameSchema).min(1)])
   .transform((end) => (Array.isArray(end) ? end : [end]));
 
 export const linkTypeSchema = z.object({

@@ -26,7 +26,7 @@ function mod97(iban: string): number {
 
 /** IBANs to their electronic form (`FR7630006000011234567890189`): country length and mod-97 checked. */
 export function normaliseIban(raw: string): NormaliseResult {
-  const iban = raw.normalize('NFKC').toUpperCase().replace(/^IBAN[:\s]*/, '').replace(/[\s.\-]+/g, '');
+  const iban = raw.normalize('NFKC').toUpperCase().replace(/^IBAN[:\s]*/, '').replace(/[\s.-]+/g, '');
   if (!iban) return refused('IBAN is empty');
   if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(iban)) {
     return refused(`"${raw}" is not an IBAN: it must start with a country code and two check digits, then letters and digits`);

@@ -173,6 +173,9 @@ export function validatePropertyValue(def: PropertyDefinition, raw: unknown, pat
     ok: false,
     problem: { code, path, message: `${path}: ${reason}` },
   });
+  if (def.kind === 'geo-point' && Array.isArray(raw) && raw.length === 2 && raw.every((x) => typeof x === 'number')) {
+    return fail('a point must be {lat, lon} or "lat,lon": a pair of numbers is refused, its axis order is ambiguous');
+  }
   if (Array.isArray(raw)) {
     if (!def.multiple) return fail(`takes one value, got a list of ${raw.length}`, 'NOT_MULTIPLE');
     const values: PropertyScalar[] = [];

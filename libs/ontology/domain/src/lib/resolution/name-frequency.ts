@@ -1,50 +1,41 @@
 import { PreparedRecord } from './resolution-record';
 
 /**
- * How common name tokens are, for frequency-aware matching (Fellegi-Sunter's
- * frequency-based u-probabilities): agreeing on "Mary Smith" is weaker evidence than agreeing
- * on "Ksenia Vorobyova". Counts are per phonetic key, once per record.
+ * How many records carry each full name (frequency-based matching, after Fellegi and Sunter):
+ * when 80 records are called "Mohamed Ben Ali", agreeing on that name says little; when 2 are
+ * called "Ksenia Vorobyova", it says a lot. Names are counted by their phonetic skeleton, order
+ * ignored, so spellings and scripts of one name count together.
  */
 export interface NameFrequencies {
   /** Number of records counted. */
   total: number;
-  /** Records whose names contain the key. */
+  /** Full-name key (`fullNameKey`) → number of records with it. */
   counts: ReadonlyMap<string, number>;
-  /** Median rarity over the records counted: names rarer than this gain weight, commoner ones lose it. */
-  reference: number;
 }
 
-/** Below this many records, frequencies say little: `resolve` does not build them from the batch. */
+/** Below this many records, counts say little: `resolve` does not build them from the batch. */
 export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
-function tokenKeys(record: PreparedRecord): Set<string> {
-  const keys = new Set<string>();
-  for (const name of record.names) for (const t of name.tokens) if (!t.initial) keys.add(t.key || t.text);
-  return keys;
-}
-
-function rarityWith(counts: ReadonlyMap<string, number>, total: number, record: PreparedRecord): number {
+/** The key a record's main name is counted under: phonetic keys of its tokens (initials left out), sorted. */
+export function fullNameKey(record: PreparedRecord): string | undefined {
   const first = record.names[0];
-  if (!first) return 0;
-  let r = 0;
-  for (const t of first.tokens) {
-    if (t.initial) continue;
-    const df = Math.max(1, counts.get(t.key || t.text) ?? 1);
-    r += Math.log(total / df);
-  }
-  return r;
+  if (!first) return undefined;
+  const keys = first.tokens.filter((t) => !t.initial).map((t) => t.key || t.text);
+  return keys.length ? keys.sort().join(' ') : undefined;
 }
 
-/** Counts name token keys over a set of records (a batch, or the stored records of a tenant). */
+/** Counts full names over a set of records (a batch, or the stored records of a tenant). */
 export function buildNameFrequencies(records: PreparedRecord[]): NameFrequencies {
   const counts = new Map<string, number>();
-  for (const r of records) for (const k of tokenKeys(r)) counts.set(k, (counts.get(k) ?? 0) + 1);
-  const total = Math.max(1, records.length);
-  const rarities = records.map((r) => rarityWith(counts, total, r)).sort((a, b) => a - b);
-  return { total, counts, reference: rarities.length ? rarities[Math.floor(rarities.length / 2)] : 0 };
+  for (const r of records) {
+    const key = fullNameKey(r);
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return { total: records.length, counts };
 }
 
-/** Rarity of a record's main name: Σ ln(total / count) over its tokens (higher = rarer). */
-export function nameRarity(frequencies: NameFrequencies, record: PreparedRecord): number {
-  return rarityWith(frequencies.counts, frequencies.total, record);
+/** How many records carry this record's main name (at least 1). */
+export function nameFrequency(frequencies: NameFrequencies, record: PreparedRecord): number {
+  const key = fullNameKey(record);
+  return Math.max(1, key ? (frequencies.counts.get(key) ?? 1) : 1);
 }

@@ -1,7 +1,7 @@
 import { ResolutionReason } from '@vigie/ontology-contracts';
 import { compareBirthDates } from './date-similarity';
 import { compareNameLists, compareNames } from './name-similarity';
-import { NameFrequencies, nameRarity } from './name-frequency';
+import { NameFrequencies, nameFrequency } from './name-frequency';
 import { prepareRecord, PreparedRecord, ResolutionRecord } from './resolution-record';
 
 /**
@@ -11,7 +11,7 @@ import { prepareRecord, PreparedRecord, ResolutionRecord } from './resolution-re
  */
 export const SCORE_WEIGHTS = {
   /** Prior: two records that share a block are, by default, not the same entity. */
-  prior: -4.2,
+  prior: -3.7,
   /** Same strong identifier (passport, national ID, IBAN …). */
   strongIdentifierShared: 8,
   /** Both hold a strong identifier of the same kind and none is shared. */
@@ -19,16 +19,21 @@ export const SCORE_WEIGHTS = {
   /** Same weak identifier, per kind: people share phones (a family, a company line). */
   weakIdentifierShared: { email: 3, phone: 1.5, default: 1 } as Readonly<Record<string, number>>,
   placeSame: 1,
-  /** Per unit of rarity above (below) the reference, when names agree; bounded by `rarityCap`. */
-  rarityPerUnit: 0.5,
-  rarityCap: 2,
+  /**
+   * When names agree: `frequencyBase − ln(records carrying the name)`, bounded to
+   * [−frequencyMaxPenalty, frequencyMaxBonus]. A name carried by one or two records gains a
+   * little; one carried by dozens (many homonyms) loses up to 3.
+   */
+  frequencyBase: 1.5,
+  frequencyMaxBonus: 1.5,
+  frequencyMaxPenalty: 3,
   placeDifferent: -1.5,
-  genderDifferent: -4,
+  genderDifferent: -6,
 } as const;
 
 /** Log-odds of the name evidence as a function of name similarity (piecewise linear). */
 const NAME_CURVE: ReadonlyArray<readonly [number, number]> = [
-  [0, -8], [0.5, -6], [0.7, -2], [0.8, 1], [0.85, 2.5], [0.9, 4], [0.95, 5], [1, 6],
+  [0, -8], [0.5, -6], [0.7, -2], [0.8, 1], [0.85, 2.5], [0.9, 4], [0.95, 5], [1, 5.8],
 ];
 
 export function nameWeight(similarity: number): number {
@@ -78,10 +83,16 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?
     reasons.push({ feature: 'name', weight: round(nameWeight(names.similarity)), detail });
     if (frequencies && names.similarity >= 0.9) {
       // The commoner of the two spellings decides (a typo makes a spelling look rare).
-      const rarity = Math.min(nameRarity(frequencies, a), nameRarity(frequencies, b));
-      const cap = SCORE_WEIGHTS.rarityCap;
-      const w = round(Math.max(-cap, Math.min(cap, SCORE_WEIGHTS.rarityPerUnit * (rarity - frequencies.reference))));
-      if (w !== 0) reasons.push({ feature: 'nameFrequency', weight: w, detail: w > 0 ? 'uncommon name: agreeing on it is stronger evidence' : 'common name: agreeing on it is weaker evidence' });
+      const count = Math.max(nameFrequency(frequencies, a), nameFrequency(frequencies, b));
+      const raw = SCORE_WEIGHTS.frequencyBase - Math.log(count);
+      const w = round(Math.max(-SCORE_WEIGHTS.frequencyMaxPenalty, Math.min(SCORE_WEIGHTS.frequencyMaxBonus, raw)));
+      if (w !== 0) {
+        reasons.push({
+          feature: 'nameFrequency',
+          weight: w,
+          detail: `${count} record(s) carry this name: ${w > 0 ? 'agreeing on it is stronger evidence' : 'homonyms are likely'}`,
+        });
+      }
     }
   }
 

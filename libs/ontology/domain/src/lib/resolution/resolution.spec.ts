@@ -1,0 +1,243 @@
+import { findObjectType } from '../ontology/ontology-document.validator';
+import { loadDefaultOntology } from '../default-ontology/default-ontology.loader';
+import { blockingKeys, candidatePairs } from './blocking';
+import { compareBirthDates, parsePartialDate } from './date-similarity';
+import { DEFAULT_THRESHOLDS, resolve } from './entity-resolver';
+import { buildNameFrequencies } from './name-frequency';
+import { normaliseName } from './name-normaliser';
+import { compareNames } from './name-similarity';
+import { phoneticKey } from './phonetic-key';
+import { prepareRecord, ResolutionRecord } from './resolution-record';
+import { toResolutionRecord } from './resolution-record.mapper';
+import { scorePair, scorePrepared } from './resolution-scorer';
+import { damerauLevenshtein, jaroWinkler } from './string-similarity';
+import { transliterate } from './transliteration';
+
+const { merge, review } = DEFAULT_THRESHOLDS;
+const person = (id: string, name: string, more: Partial<ResolutionRecord> = {}): ResolutionRecord => ({ id, names: [name], ...more });
+const phone = (value: string) => ({ kind: 'phone', value, strength: 'weak' as const });
+const passport = (value: string) => ({ kind: 'passport', value, strength: 'strong' as const });
+const tokens = (name: string) => normaliseName(name).tokens.map((t) => t.text);
+const similarity = (a: string, b: string) => compareNames(normaliseName(a), normaliseName(b)).similarity;
+
+describe('transliteration and name normalisation', () => {
+  it('transliterates Cyrillic (BGN/PCGN) and Arabic to Latin', () => {
+    expect(transliterate('Владимир Путин').latin).toBe('Vladimir Putin');
+    expect(transliterate('Хрущёв').latin).toBe('Khrushchev');
+    expect(transliterate('محمد علي')).toEqual({ latin: 'mhmd ali', vowelless: true });
+    expect(transliterate('عبد الله').latin).toBe('abd allah');
+  });
+
+  it('folds case, accents, punctuation, titles and particles; keeps order', () => {
+    expect(tokens('DUPONT Jean')).toEqual(['dupont', 'jean']);
+    expect(tokens('  M. Jean-Pierre  de la Fontaine ')).toEqual(['m', 'jean', 'pierre', 'fontaine']);
+    expect(tokens('Mme Hélène LEFÈVRE')).toEqual(['helene', 'lefevre']);
+    expect(tokens("Seán O'Brien")).toEqual(['sean', 'obrien']);
+    expect(tokens('Straße')).toEqual(['strasse']);
+  });
+
+  it('gives spelling and script variants of one name the same phonetic key', () => {
+    const keys = (words: string[]) => new Set(words.map((w) => phoneticKey(w)));
+    expect(keys(['mohamed', 'muhammad', 'mohammed', 'mohamad'])).toEqual(new Set(['MHMT']));
+    expect(phoneticKey('mhmd', true)).toBe('MHMT');
+    expect(keys(['khrushchev', 'khrouchtchev'])).toEqual(new Set(['KRSF']));
+    expect(keys(['walid', 'oualid'])).toEqual(new Set(['FLT']));
+    expect(keys(['youssef', 'yusuf'])).toEqual(new Set(['SF']));
+    expect(phoneticKey('dupont')).not.toBe(phoneticKey('durand'));
+  });
+
+  it('measures typos with Jaro-Winkler and Damerau-Levenshtein', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
+    expect(jaroWinkler('abc', 'xyz')).toBe(0);
+    expect(damerauLevenshtein('dupont', 'dupnot')).toBe(1);
+    expect(damerauLevenshtein('dupont', 'dupon')).toBe(1);
+    expect(damerauLevenshtein('dupont', 'durand')).toBe(3);
+    expect(damerauLevenshtein('', 'abc')).toBe(3);
+  });
+});
+
+describe('name comparison', () => {
+  it('ignores token order, case and script', () => {
+    expect(similarity('DUPONT Jean', 'Jean Dupont')).toBe(1);
+    expect(similarity('Владимир Путин', 'Vladimir Putin')).toBe(1);
+    expect(similarity('محمد علي', 'Mohamed Ali')).toBeGreaterThanOrEqual(0.95);
+    expect(similarity('Хрущёв Никита', 'Nikita Khrouchtchev')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('matches initials, spacing and particle variants', () => {
+    expect(similarity('J. Dupont', 'Jean Dupont')).toBeGreaterThanOrEqual(0.9);
+    expect(similarity('W. Belyaev', 'Vladimir Belyaev')).toBeGreaterThanOrEqual(0.9);
+    expect(similarity('Abd Allah Mansour', 'Abdallah Mansour')).toBe(1);
+    expect(similarity('Mohamed Ben Ali', 'Mohamed Benali')).toBe(1);
+    expect(similarity('J. D.', 'Jean Dupont')).toBeLessThanOrEqual(0.6);
+  });
+
+  it('tolerates a typo but not a different person', () => {
+    expect(similarity('Jean Dupnot', 'Jean Dupont')).toBeGreaterThanOrEqual(0.9);
+    expect(similarity('Catehrine Adam', 'ADAM Catherine')).toBeGreaterThanOrEqual(0.9);
+    expect(similarity('Marie Dupont', 'Jean Dupont')).toBeLessThan(0.8);
+    expect(similarity('Jean Martin', 'Paul Durand')).toBeLessThan(0.6);
+  });
+});
+
+describe('birth dates', () => {
+  it('parses full and partial dates in ISO and French order', () => {
+    expect(parsePartialDate('1980-03-12')).toEqual({ y: 1980, m: 3, d: 12 });
+    expect(parsePartialDate('12/03/1980')).toEqual({ y: 1980, m: 3, d: 12 });
+    expect(parsePartialDate('1980')).toEqual({ y: 1980 });
+    expect(parsePartialDate('1980-13-01')).toBeUndefined();
+    expect(parsePartialDate('yesterday')).toBeUndefined();
+  });
+
+  it('classifies exact, swapped, one digit off, year only and different dates', () => {
+    const c = (a: string, b: string) => compareBirthDates(parsePartialDate(a), parsePartialDate(b)).category;
+    expect(c('1980-03-12', '12/03/1980')).toBe('exact');
+    expect(c('1980-03-12', '1980-12-03')).toBe('day-month-swapped');
+    expect(c('1980-03-12', '1980-03-13')).toBe('one-digit');
+    expect(c('1980-03-12', '1980')).toBe('compatible-partial');
+    expect(c('1980-03-12', '1975-06-30')).toBe('different');
+    expect(c('1980', '1981')).toBe('different');
+    expect(compareBirthDates(undefined, parsePartialDate('1980')).weight).toBe(0);
+  });
+});
+
+describe('pair scoring — hard cases', () => {
+  it('does not merge homonyms with different birth dates', () => {
+    const s = scorePair(person('a', 'Jean Dupont', { birthDate: '1980-01-02' }), person('b', 'Jean Dupont', { birthDate: '1975-06-12' }));
+    expect(s.score).toBeLessThan(review);
+    expect(s.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ feature: 'birthDate', weight: -6 })]));
+  });
+
+  it('merges a name across scripts when the birth date agrees', () => {
+    expect(scorePair(person('a', 'Владимир Путин', { birthDate: '1952-10-07' }), person('b', 'Vladimir Putin', { birthDate: '1952-10-07' })).score).toBeGreaterThanOrEqual(merge);
+    expect(scorePair(person('a', 'محمد علي', { birthDate: '1942-01-17' }), person('b', 'Mohamed Ali', { birthDate: '17/01/1942' })).score).toBeGreaterThanOrEqual(merge);
+  });
+
+  it('merges swapped name order with the same birth date, and reviews it without one', () => {
+    expect(scorePair(person('a', 'DUPONT Jean', { birthDate: '1980-01-02' }), person('b', 'Jean Dupont', { birthDate: '1980-01-02' })).score).toBeGreaterThanOrEqual(merge);
+    const noDate = scorePair(person('a', 'DUPONT Jean'), person('b', 'Jean Dupont'));
+    expect(noDate.score).toBeGreaterThanOrEqual(review);
+    expect(noDate.score).toBeLessThan(merge);
+  });
+
+  it('reviews or merges an initial with the same birth date, merges typos with it', () => {
+    expect(scorePair(person('a', 'J. Dupont', { birthDate: '1980-01-02' }), person('b', 'Jean Dupont', { birthDate: '1980-01-02' })).score).toBeGreaterThanOrEqual(review);
+    expect(scorePair(person('a', 'Jean Dupnot', { birthDate: '1980-01-02' }), person('b', 'Jean Dupont', { birthDate: '02/01/1980' })).score).toBeGreaterThanOrEqual(merge);
+    expect(scorePair(person('a', 'Jean Dupont', { birthDate: '1980-01-02' }), person('b', 'Jean Dupont', { birthDate: '1980-02-01' })).score).toBeGreaterThanOrEqual(merge);
+  });
+
+  it('does not merge people who only share a phone', () => {
+    const a = person('a', 'Jean Dupont', { birthDate: '1950-04-04', identifiers: [phone('+33612345678')] });
+    const b = person('b', 'Marie Dupont', { birthDate: '1952-09-09', identifiers: [phone('+33612345678')] });
+    const c = person('c', 'Karim Haddad', { identifiers: [phone('+33612345678')] });
+    expect(scorePair(a, b).score).toBeLessThan(review);
+    expect(scorePair(a, c).score).toBeLessThan(review);
+    expect(scorePair(a, b).reasons).toEqual(expect.arrayContaining([expect.objectContaining({ feature: 'identifier:phone', detail: expect.stringMatching(/weak evidence/) })]));
+  });
+
+  it('treats a shared passport as strong evidence', () => {
+    const s = scorePair(person('a', 'Ivan Petrov', { identifiers: [passport('RU:751234567')] }), person('b', 'Иван Петров', { identifiers: [passport('RU:751234567')] }));
+    expect(s.score).toBeGreaterThanOrEqual(merge);
+    expect(s.reasons.map((r) => r.feature)).toContain('identifier:passport');
+  });
+
+  it('refuses people of different genders and explains every weight', () => {
+    const s = scorePair(person('a', 'Camille Martin', { birthDate: '1990-01-01', gender: 'female' }), person('b', 'Camille Martin', { birthDate: '1990-01-01', gender: 'male' }));
+    expect(s.score).toBeLessThan(merge);
+    const sum = s.reasons.reduce((acc, r) => acc + r.weight, 0);
+    expect(s.logOdds).toBeCloseTo(sum, 1);
+    expect(s.score).toBeCloseTo(1 / (1 + Math.exp(-sum)), 2);
+  });
+
+  it('weighs a common name less than a rare one when frequencies are known', () => {
+    const common = Array.from({ length: 60 }, (_, i) => prepareRecord(person(`m${i}`, 'Mohamed Ben Ali')));
+    const frequencies = buildNameFrequencies([...common, prepareRecord(person('k', 'Ksenia Vorobyova'))]);
+    const a = prepareRecord(person('x', 'Mohamed Ben Ali', { place: 'Tunis' }));
+    const b = prepareRecord(person('y', 'Mohamed Benali', { place: 'Tunis' }));
+    const rareA = prepareRecord(person('x2', 'Ksenia Vorobyova', { place: 'Omsk' }));
+    const rareB = prepareRecord(person('y2', 'Ксения Воробьёва', { place: 'Omsk' }));
+    expect(scorePrepared(a, b, frequencies).score).toBeLessThan(scorePrepared(a, b).score);
+    expect(scorePrepared(rareA, rareB, frequencies).score).toBeGreaterThan(scorePrepared(a, b, frequencies).score);
+  });
+});
+
+describe('blocking and resolve', () => {
+  it('blocks on identifiers and on order-insensitive name keys', () => {
+    const keys = blockingKeys(prepareRecord(person('a', 'Jean Dupont', { identifiers: [phone('+33612345678')] })));
+    const swapped = new Set(blockingKeys(prepareRecord(person('b', 'DUPONT Jean'))));
+    const initial = new Set(blockingKeys(prepareRecord(person('c', 'J. Dupont'))));
+    expect(keys).toContain('id:phone:+33612345678');
+    expect(keys.some((k) => swapped.has(k))).toBe(true);
+    expect(keys.some((k) => initial.has(k))).toBe(true);
+  });
+
+  it('keeps candidate pairs far below n(n-1)/2', () => {
+    const given = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Karim', 'Fatima', 'Ivan', 'Olga', 'John', 'Mary', 'Luc', 'Anne', 'Omar', 'Leila', 'Igor', 'Emma'];
+    const family = ['Martin', 'Bernard', 'Dubois', 'Haddad', 'Mansour', 'Ivanov', 'Petrov', 'Smith', 'Brown', 'Durand', 'Leroy', 'Moreau', 'Khalil', 'Orlov', 'Taylor', 'Garcia', 'Roux', 'Fabre', 'Blanc', 'Noel', 'Cherif', 'Popov', 'Wilson', 'Clark', 'Adam'];
+    const records = given.flatMap((g, i) => family.map((f, j) => prepareRecord(person(`${i}-${j}`, `${g} ${f}`, { birthDate: `${1950 + ((i * 7 + j) % 50)}-01-01` }))));
+    const { stats } = candidatePairs(records);
+    expect(records.length).toBe(400);
+    expect(stats.totalPairs).toBe(79800);
+    expect(stats.reductionRatio).toBeGreaterThan(0.95);
+  });
+
+  it('clusters duplicates, leaves homonyms and phone-sharers apart, and queues the middle band', () => {
+    const records: ResolutionRecord[] = [
+      person('putin-cyr', 'Владимир Путин', { birthDate: '1952-10-07' }),
+      person('putin-lat', 'PUTIN Vladimir', { birthDate: '07/10/1952' }),
+      person('dupont-1980', 'Jean Dupont', { birthDate: '1980-01-02', identifiers: [phone('+33612345678')] }),
+      person('dupont-1980-typo', 'Jean Dupnot', { birthDate: '1980-01-02' }),
+      person('dupont-1975', 'Jean Dupont', { birthDate: '1975-06-12' }),
+      person('marie', 'Marie Dupont', { birthDate: '1982-03-03', identifiers: [phone('+33612345678')] }),
+      person('ali-ar', 'محمد علي', { birthDate: '1942-01-17' }),
+      person('ali-lat', 'Mohamed Ali', { birthDate: '1942-01-17' }),
+      person('nodate', 'Vladimir Putin'),
+    ];
+    const result = resolve(records);
+    const clusterOf = (id: string) => result.clusters.find((c) => c.memberIds.includes(id));
+    expect(clusterOf('putin-cyr')?.memberIds).toEqual(expect.arrayContaining(['putin-lat']));
+    expect(clusterOf('dupont-1980')?.memberIds.sort()).toEqual(['dupont-1980', 'dupont-1980-typo']);
+    expect(clusterOf('dupont-1975')).toBeUndefined();
+    expect(clusterOf('marie')).toBeUndefined();
+    expect(clusterOf('ali-ar')?.memberIds.sort()).toEqual(['ali-ar', 'ali-lat']);
+    expect(result.reviews.some((r) => [r.a, r.b].includes('nodate'))).toBe(true);
+    for (const c of result.clusters) {
+      expect(c.edges.length).toBe(c.memberIds.length - 1);
+      for (const e of c.edges) expect(e.score).toBeGreaterThanOrEqual(merge);
+    }
+    expect(result.stats.records).toBe(9);
+    expect(result.stats.candidatePairs).toBeLessThan(result.stats.totalPairs);
+  });
+
+  it('does not let a chain of merges join contradicting records', () => {
+    const result = resolve([
+      person('a', 'Jean Dupont', { birthDate: '1980-01-02', identifiers: [{ kind: 'email', value: 'jd@x.fr', strength: 'weak' }] }),
+      person('b', 'Jean Dupont', { identifiers: [{ kind: 'email', value: 'jd@x.fr', strength: 'weak' }, passport('FR:12AB34567')] }),
+      person('c', 'Jean Dupont', { birthDate: '1975-06-12', identifiers: [passport('FR:12AB34567')] }),
+    ]);
+    expect(result.clusters.every((cl) => !(cl.memberIds.includes('a') && cl.memberIds.includes('c')))).toBe(true);
+    expect(result.stats.blockedByConflict).toBe(1);
+    expect(result.reviews.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('compares every pair when asked (baseline) and checks its thresholds', () => {
+    const records = [person('a', 'Jean Dupont'), person('b', 'Paul Durand'), person('c', 'Anne Roux')];
+    expect(resolve(records, { exhaustive: true }).stats.comparisons).toBe(3);
+    expect(() => resolve(records, { thresholds: { merge: 0.5, review: 0.8 } })).toThrow(RangeError);
+  });
+});
+
+describe('toResolutionRecord', () => {
+  it('reads names, dates, place, gender and identity keys through the type', () => {
+    const type = findObjectType(loadDefaultOntology(), 'Person');
+    const rec = toResolutionRecord(type, 'p1', {
+      fullName: 'Jean Dupont', aliases: ['JD'], birthDate: '1980-01-02', birthPlace: 'Lyon', gender: 'male',
+      passportNumbers: ['FR:12AB34567'], phones: ['+33612345678'],
+    });
+    expect(rec).toEqual({
+      id: 'p1', names: ['Jean Dupont', 'JD'], birthDate: '1980-01-02', place: 'Lyon', gender: 'male',
+      identifiers: [{ kind: 'passport', value: 'FR:12AB34567', strength: 'strong' }, { kind: 'phone', value: '+33612345678', strength: 'weak' }],
+    });
+    expect(toResolutionRecord(findObjectType(loadDefaultOntology(), 'Location'), 'l1', { name: 'Lyon' })).toBeUndefined();
+  });
+});
