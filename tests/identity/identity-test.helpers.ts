@@ -102,7 +102,9 @@ export interface ReconcileSummary {
 /** Runs the built `reconcile-realms` command (as `npm test` and `npm run up` do). */
 export function reconcile(realmsDir?: string): ReconcileSummary {
   const out = launcher.runCommand('identity', 'reconcile-realms', realmsDir ? { overrides: { REALMS_DIR: realmsDir } } : {});
-  return JSON.parse(out.trim().split('\n').pop()!) as ReconcileSummary;
+  const line = out.split('\n').find((l) => l.startsWith('{"reconciled":'));
+  if (!line) throw new Error(`reconcile-realms printed no summary:\n${out}`);
+  return JSON.parse(line) as ReconcileSummary;
 }
 
 /** A NATS connection with the `setup` user (may read every stream). */

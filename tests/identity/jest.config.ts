@@ -6,4 +6,5 @@ export default {
   testTimeout: 60000,
   // The suites change Keycloak state (keys, mappers, clearances) and restore it: one at a time.
   maxWorkers: 1,
+  globalSetup: '<rootDir>/global-setup.cjs',
 };

@@ -1,7 +1,7 @@
 import type { NatsConnection } from 'nats';
 import { decodeProtectedHeader } from 'jose';
 import { launcher } from '@vigie/shared-testing';
-import { api, connectSetup, FIXTURE_REALMS_DIR, kcAdmin, KEYCLOAK_URL, login, natsVerifier, reconcile, sleep } from './identity-test.helpers';
+import { api, connectSetup, kcAdmin, KEYCLOAK_URL, login, natsVerifier, sleep } from './identity-test.helpers';
 import { addKeyProvider, KeyComponent, keyComponents, KEYTEST, realmKeys } from './keytest-realm';
 
 const ROTATED = 'tests-rotated-rsa';
@@ -12,7 +12,6 @@ describe('key rotation while the services run', () => {
 
   beforeAll(async () => {
     nc = await connectSetup();
-    reconcile(FIXTURE_REALMS_DIR);
     // Start from the realm's own key, enabled (an interrupted earlier run may have left it off,
     // and Keycloak then adds a "fallback" key of its own).
     previous = (await keyComponents()).filter((c) => c.providerId === 'rsa-generated' && c.name === 'rsa-generated');

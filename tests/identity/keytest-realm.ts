@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { importPKCS8, KeyLike, SignJWT } from 'jose';
-import { FIXTURE_REALMS_DIR, KEYCLOAK_URL, kcAdmin, reconcile } from './identity-test.helpers';
+import { KEYCLOAK_URL, kcAdmin } from './identity-test.helpers';
 
 export const KEYTEST = 'keytest';
 export const KEYTEST_ISSUER = `${KEYCLOAK_URL}/realms/${KEYTEST}`;
@@ -53,7 +53,6 @@ export async function addKeyProvider(name: string, config: Record<string, string
  * correctly signed by a key of the realm yet expired, not yet valid, for another audience…
  */
 export async function prepareKeytest(): Promise<{ privateKey: KeyLike; kid: string; sign: (claims: Record<string, unknown>, header?: Record<string, unknown>) => Promise<string> }> {
-  reconcile(FIXTURE_REALMS_DIR);
   for (const c of (await keyComponents()).filter((c) => c.name === IMPORTED_KEY_NAME)) await kcAdmin(`/${KEYTEST}/components/${c.id}`, { method: 'DELETE' });
   const { privateKey: pem } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   const componentId = await addKeyProvider(IMPORTED_KEY_NAME, { priority: ['10'], enabled: ['true'], active: ['true'], algorithm: ['RS256'], privateKey: [pem] }, 'rsa');

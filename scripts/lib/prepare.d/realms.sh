@@ -5,6 +5,6 @@
 say "Keycloak realms (config/realms)"
 node -e '
   const out = require("./scripts/lib/services.cjs").runCommand("identity", "reconcile-realms");
-  const summary = JSON.parse(out.trim().split("\n").pop());
+  const summary = JSON.parse(out.split("\n").find((l) => l.startsWith("{\"reconciled\":")));
   for (const r of summary.reconciled) console.log(`  realm ${r.realm}: ${r.changed ? r.changes.length + " change(s)" : "no change"}`);
 '
