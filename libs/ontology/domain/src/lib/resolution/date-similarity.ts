@@ -51,29 +51,50 @@ export const DATE_WEIGHTS = {
  * Compares two birth dates: exact, day and month swapped (US vs European order), one digit
  * off (a typo), compatible when one is known only to the year or month, else different.
  */
+/** Category and weight only (no text): the fast path of pair scoring. */
+export function classifyBirthDates(a: PartialDate | undefined, b: PartialDate | undefined): Omit<DateComparison, 'detail'> {
+  if (!a || !b) return { category: 'missing', weight: 0 };
+  if (a.d && b.d && a.m && b.m) {
+    if (a.y === b.y && a.m === b.m && a.d === b.d) return { category: 'exact', weight: DATE_WEIGHTS.exact };
+    if (a.y === b.y && a.m === b.d && a.d === b.m) return { category: 'day-month-swapped', weight: DATE_WEIGHTS.swapped };
+    const near = a.y === b.y && a.m === b.m && Math.abs(a.d - b.d) === 1;
+    const sameShape = (a.y === b.y ? 1 : 0) + (a.m === b.m ? 1 : 0) + (a.d === b.d ? 1 : 0) >= 2;
+    if (near || (sameShape && damerauLevenshtein(digits(a), digits(b)) === 1)) return { category: 'one-digit', weight: DATE_WEIGHTS.oneDigit };
+    return { category: 'different', weight: DATE_WEIGHTS.different };
+  }
+  if (a.y !== b.y) return { category: 'different', weight: DATE_WEIGHTS.different + 1 };
+  if (a.m && b.m) return a.m !== b.m ? { category: 'different', weight: DATE_WEIGHTS.different + 1 } : { category: 'compatible-partial', weight: DATE_WEIGHTS.sameMonth };
+  return { category: 'compatible-partial', weight: !a.m && !b.m ? DATE_WEIGHTS.sameYearOnly : DATE_WEIGHTS.sameYear };
+}
+
+function digits(p: PartialDate): string {
+  return `${p.y}${String(p.m ?? 0).padStart(2, '0')}${String(p.d ?? 0).padStart(2, '0')}`;
+}
+
 export function compareBirthDates(a: PartialDate | undefined, b: PartialDate | undefined): DateComparison {
   if (!a || !b) return { category: 'missing', weight: 0, detail: 'birth date missing on one side' };
-  const sa = fmt(a);
-  const sb = fmt(b);
-  if (a.d && b.d) {
-    if (sa === sb) return { category: 'exact', weight: DATE_WEIGHTS.exact, detail: `same birth date ${sa}` };
+  if (a.d && b.d && a.m && b.m) {
+    if (a.y === b.y && a.m === b.m && a.d === b.d) return { category: 'exact', weight: DATE_WEIGHTS.exact, detail: `same birth date ${fmt(a)}` };
     if (a.y === b.y && a.m === b.d && a.d === b.m) {
-      return { category: 'day-month-swapped', weight: DATE_WEIGHTS.swapped, detail: `birth dates ${sa} and ${sb} differ by day/month order` };
+      return { category: 'day-month-swapped', weight: DATE_WEIGHTS.swapped, detail: `birth dates ${fmt(a)} and ${fmt(b)} differ by day/month order` };
     }
-    if (damerauLevenshtein(sa.replace(/-/g, ''), sb.replace(/-/g, '')) === 1 || (a.y === b.y && a.m === b.m && Math.abs(a.d - b.d) === 1)) {
-      return { category: 'one-digit', weight: DATE_WEIGHTS.oneDigit, detail: `birth dates ${sa} and ${sb} differ by one digit or one day` };
+    const near = a.y === b.y && a.m === b.m && Math.abs(a.d - b.d) === 1;
+    // One digit off is a typo only where the other parts agree enough: cheap checks before the edit distance.
+    const sameShape = (a.y === b.y ? 1 : 0) + (a.m === b.m ? 1 : 0) + (a.d === b.d ? 1 : 0) >= 2;
+    if (near || (sameShape && damerauLevenshtein(fmt(a).replace(/-/g, ''), fmt(b).replace(/-/g, '')) === 1)) {
+      return { category: 'one-digit', weight: DATE_WEIGHTS.oneDigit, detail: `birth dates ${fmt(a)} and ${fmt(b)} differ by one digit or one day` };
     }
-    return { category: 'different', weight: DATE_WEIGHTS.different, detail: `different birth dates ${sa} and ${sb}` };
+    return { category: 'different', weight: DATE_WEIGHTS.different, detail: `different birth dates ${fmt(a)} and ${fmt(b)}` };
   }
   if (a.y !== b.y) return { category: 'different', weight: DATE_WEIGHTS.different + 1, detail: `different birth years ${a.y} and ${b.y}` };
   if (a.m && b.m) {
-    if (a.m !== b.m) return { category: 'different', weight: DATE_WEIGHTS.different + 1, detail: `different birth months ${sa} and ${sb}` };
-    return { category: 'compatible-partial', weight: DATE_WEIGHTS.sameMonth, detail: `birth dates agree to the month (${sa} / ${sb})` };
+    if (a.m !== b.m) return { category: 'different', weight: DATE_WEIGHTS.different + 1, detail: `different birth months ${fmt(a)} and ${fmt(b)}` };
+    return { category: 'compatible-partial', weight: DATE_WEIGHTS.sameMonth, detail: `birth dates agree to the month (${fmt(a)} / ${fmt(b)})` };
   }
   const bothYearOnly = !a.m && !b.m;
   return {
     category: 'compatible-partial',
     weight: bothYearOnly ? DATE_WEIGHTS.sameYearOnly : DATE_WEIGHTS.sameYear,
-    detail: `birth dates agree to the year (${sa} / ${sb})`,
+    detail: `birth dates agree to the year (${fmt(a)} / ${fmt(b)})`,
   };
 }

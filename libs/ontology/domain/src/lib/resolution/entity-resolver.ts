@@ -105,9 +105,11 @@ export function resolve(records: ResolutionRecord[], options: ResolveOptions = {
   for (let k = 0; k < pairs.length; k += 2) {
     const i = pairs[k];
     const j = pairs[k + 1];
-    const s = scorePrepared(prepared[i], prepared[j], frequencies);
+    const quick = scorePrepared(prepared[i], prepared[j], frequencies, false);
+    if (quick.score < thresholds.review) continue;
+    const s = scorePrepared(prepared[i], prepared[j], frequencies, true);
     if (s.score >= thresholds.merge) merges.push({ i, j, score: s.score, reasons: s.reasons });
-    else if (s.score >= thresholds.review) middle.push({ i, j, score: s.score, reasons: s.reasons });
+    else middle.push({ i, j, score: s.score, reasons: s.reasons });
   }
 
   merges.sort((x, y) => y.score - x.score);

@@ -18,10 +18,7 @@ export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
 /** The key a record's main name is counted under: phonetic keys of its tokens (initials left out), sorted. */
 export function fullNameKey(record: PreparedRecord): string | undefined {
-  const first = record.names[0];
-  if (!first) return undefined;
-  const keys = first.tokens.filter((t) => !t.initial).map((t) => t.key || t.text);
-  return keys.length ? keys.sort().join(' ') : undefined;
+  return record.nameKey;
 }
 
 /** Counts full names over a set of records (a batch, or the stored records of a tenant). */

@@ -33,6 +33,8 @@ export interface NameToken {
   initial: boolean;
   /** Came from Arabic script without written short vowels: compare on the consonant skeleton. */
   vowelless: boolean;
+  /** Identity of the (memoised) token, for caching comparisons. */
+  id: number;
 }
 
 export interface NormalisedName {
@@ -52,8 +54,20 @@ export interface NormalisedName {
   script?: 'cyrillic' | 'arabic';
 }
 
+const TOKEN_CACHE_LIMIT = 200_000;
+const tokenCache = new Map<string, NameToken>();
+let nextTokenId = 0;
+
+/** A token with its keys (memoised: names repeat; tokens are never mutated). */
 export function makeToken(text: string, vowelless = false): NameToken {
-  return { text, key: phoneticKey(text, vowelless), lead: leadClass(text), initial: text.length === 1, vowelless };
+  const cacheKey = vowelless ? `*${text}` : text;
+  let token = tokenCache.get(cacheKey);
+  if (!token) {
+    token = Object.freeze({ text, key: phoneticKey(text, vowelless), lead: leadClass(text), initial: text.length === 1, vowelless, id: nextTokenId++ });
+    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+    tokenCache.set(cacheKey, token);
+  }
+  return token;
 }
 
 /**

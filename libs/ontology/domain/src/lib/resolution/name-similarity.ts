@@ -31,18 +31,20 @@ function computeTokenMatch(a: NameToken, b: NameToken): TokenMatch {
 }
 
 // Names are Zipf-distributed: the same token pairs come back again and again. The comparison is
-// pure, so it is memoised (bounded; cleared when full).
-const TOKEN_CACHE_LIMIT = 500_000;
-const tokenCache = new Map<string, TokenMatch>();
+// pure and tokens are memoised with an id, so results are cached by the pair of ids (bounded).
+const MATCH_CACHE_LIMIT = 500_000;
+const ID_SPACE = 2 ** 26;
+const matchCache = new Map<number, TokenMatch>();
 
 /** Similarity of two name tokens, with how they matched. */
 export function compareTokens(a: NameToken, b: NameToken): TokenMatch {
-  const key = a.text < b.text ? `${a.text}${a.vowelless ? '*' : ''}|${b.text}${b.vowelless ? '*' : ''}` : `${b.text}${b.vowelless ? '*' : ''}|${a.text}${a.vowelless ? '*' : ''}`;
-  let m = tokenCache.get(key);
+  if (a.id >= ID_SPACE || b.id >= ID_SPACE) return computeTokenMatch(a, b);
+  const key = a.id < b.id ? a.id * ID_SPACE + b.id : b.id * ID_SPACE + a.id;
+  let m = matchCache.get(key);
   if (!m) {
     m = computeTokenMatch(a, b);
-    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
-    tokenCache.set(key, m);
+    if (matchCache.size >= MATCH_CACHE_LIMIT) matchCache.clear();
+    matchCache.set(key, m);
   }
   return m;
 }
@@ -66,23 +68,48 @@ interface ListMatch {
 
 function compareTokenLists(ta: NameToken[], tb: NameToken[]): ListMatch {
   const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
-  const cells: { i: number; j: number; m: TokenMatch }[] = [];
-  for (let i = 0; i < short.length; i++) for (let j = 0; j < long.length; j++) cells.push({ i, j, m: compareTokens(short[i], long[j]) });
-  cells.sort((x, y) => y.m.similarity - x.m.similarity);
-  let usedI = 0;
-  let usedJ = 0;
-  const pairs: { i: number; j: number; m: TokenMatch }[] = [];
-  for (const c of cells) {
-    if (usedI & (1 << c.i) || usedJ & (1 << c.j)) continue;
-    usedI |= 1 << c.i;
-    usedJ |= 1 << c.j;
-    pairs.push(c);
-    if (pairs.length === short.length) break;
+  let pairs: { i: number; j: number; m: TokenMatch }[];
+  if (short.length === 1) {
+    // One token against several: its best partner.
+    let best = { i: 0, j: 0, m: compareTokens(short[0], long[0]) };
+    for (let j = 1; j < long.length; j++) {
+      const m = compareTokens(short[0], long[j]);
+      if (m.similarity > best.m.similarity) best = { i: 0, j, m };
+    }
+    pairs = [best];
+  } else if (short.length === 2 && long.length === 2) {
+    // The common case: the straight and the crossed pairing.
+    const s00 = compareTokens(short[0], long[0]);
+    const s11 = compareTokens(short[1], long[1]);
+    const s01 = compareTokens(short[0], long[1]);
+    const s10 = compareTokens(short[1], long[0]);
+    pairs = s00.similarity + s11.similarity >= s01.similarity + s10.similarity
+      ? [{ i: 0, j: 0, m: s00 }, { i: 1, j: 1, m: s11 }]
+      : [{ i: 0, j: 1, m: s01 }, { i: 1, j: 0, m: s10 }];
+  } else {
+    const cells: { i: number; j: number; m: TokenMatch }[] = [];
+    for (let i = 0; i < short.length; i++) for (let j = 0; j < long.length; j++) cells.push({ i, j, m: compareTokens(short[i], long[j]) });
+    cells.sort((x, y) => y.m.similarity - x.m.similarity);
+    let usedI = 0;
+    let usedJ = 0;
+    pairs = [];
+    for (const c of cells) {
+      if (usedI & (1 << c.i) || usedJ & (1 << c.j)) continue;
+      usedI |= 1 << c.i;
+      usedJ |= 1 << c.j;
+      pairs.push(c);
+      if (pairs.length === short.length) break;
+    }
   }
-  const total = pairs.reduce((s, p) => s + p.m.similarity, 0);
+  let total = 0;
+  let allInitials = true;
+  for (const p of pairs) {
+    total += p.m.similarity;
+    if (p.m.how !== 'initial') allInitials = false;
+  }
   let similarity = total / (short.length + EXTRA_TOKEN_WEIGHT * (long.length - short.length));
   // Names that match only by initials are weak evidence: cap them.
-  if (pairs.every((p) => p.m.how === 'initial')) similarity = Math.min(similarity, 0.6);
+  if (allInitials) similarity = Math.min(similarity, 0.6);
   return { similarity: Math.min(1, similarity), short, long, pairs };
 }
 
@@ -92,7 +119,7 @@ function compareTokenLists(ta: NameToken[], tb: NameToken[]): ListMatch {
  * other readings of each name (particles glued, neighbours joined) are compared as well and
  * the best reading wins.
  */
-export function compareNames(a: NormalisedName, b: NormalisedName): NameComparison {
+export function compareNames(a: NormalisedName, b: NormalisedName, explain = true): NameComparison {
   if (!a.tokens.length || !b.tokens.length) return { similarity: 0, notes: ['no name to compare'] };
   let best = compareTokenLists(a.tokens.slice(0, 16), b.tokens.slice(0, 16));
   let reading: string | undefined;
@@ -111,6 +138,11 @@ export function compareNames(a: NormalisedName, b: NormalisedName): NameComparis
     }
   }
   let similarity = best.similarity;
+  if (!explain) {
+    if (a.joined.length >= 4 && a.joined === b.joined) similarity = 1;
+    else if (a.tokens.length !== b.tokens.length && a.joinedKey.length >= 3 && a.joinedKey === b.joinedKey) similarity = Math.max(similarity, 0.9);
+    return { similarity, notes: [] };
+  }
   const notes = new Set<string>();
   for (const p of best.pairs) if (p.m.how !== 'exact' && p.m.how !== 'none') notes.add(`${p.m.how} match ${best.short[p.i].text}~${best.long[p.j].text}`);
   const ordered = [...best.pairs].sort((x, y) => x.i - y.i).every((p, k, arr) => k === 0 || p.j > arr[k - 1].j);
@@ -129,11 +161,11 @@ export function compareNames(a: NormalisedName, b: NormalisedName): NameComparis
 }
 
 /** Best comparison over two lists of names (a full name and aliases on each side). */
-export function compareNameLists(a: NormalisedName[], b: NormalisedName[]): NameComparison {
+export function compareNameLists(a: NormalisedName[], b: NormalisedName[], explain = true): NameComparison {
   let best: NameComparison = { similarity: 0, notes: ['no name to compare'] };
   for (const x of a) {
     for (const y of b) {
-      const c = compareNames(x, y);
+      const c = compareNames(x, y, explain);
       if (c.similarity > best.similarity) best = c;
       if (best.similarity === 1) return best;
     }

@@ -1,4 +1,4 @@
-import { compareBirthDates, parsePartialDate, PartialDate } from './date-similarity';
+import { classifyBirthDates, compareBirthDates, parsePartialDate, PartialDate } from './date-similarity';
 import { normaliseName, NormalisedName } from './name-normaliser';
 
 /**
@@ -35,6 +35,13 @@ export interface PreparedRecord {
   gender?: 'female' | 'male';
   strong: Map<string, Set<string>>;
   weak: Map<string, Set<string>>;
+  /** The main name's frequency key: phonetic keys of its tokens (initials left out), sorted. */
+  nameKey?: string;
+}
+
+function mainNameKey(names: NormalisedName[]): string | undefined {
+  const keys = names[0]?.tokens.filter((t) => !t.initial).map((t) => t.key || t.text) ?? [];
+  return keys.length ? keys.sort().join(' ') : undefined;
 }
 
 export function prepareRecord(record: ResolutionRecord): PreparedRecord {
@@ -48,9 +55,11 @@ export function prepareRecord(record: ResolutionRecord): PreparedRecord {
     map.set(id.kind, (map.get(id.kind) ?? new Set()).add(id.value));
   }
   const birthDate = parsePartialDate(record.birthDate ?? undefined);
+  const nameKey = mainNameKey(names);
   return {
     id: record.id,
     names,
+    ...(nameKey ? { nameKey } : {}),
     ...(birthDate ? { birthDate } : {}),
     ...(place && place.tokens.length ? { place } : {}),
     ...(gender ? { gender } : {}),
@@ -65,8 +74,7 @@ export function prepareRecord(record: ResolutionRecord): PreparedRecord {
  * different genders. Used to stop transitive merges (A~B, B~C) from joining A and C.
  */
 export function contradicts(a: PreparedRecord, b: PreparedRecord): string | undefined {
-  const dates = compareBirthDates(a.birthDate, b.birthDate);
-  if (dates.category === 'different') return dates.detail;
+  if (classifyBirthDates(a.birthDate, b.birthDate).category === 'different') return compareBirthDates(a.birthDate, b.birthDate).detail;
   if (a.gender && b.gender && a.gender !== b.gender) return `different genders (${a.gender} / ${b.gender})`;
   const ida = a.strong.get('national-id');
   const idb = b.strong.get('national-id');

@@ -1,5 +1,5 @@
 import { ResolutionReason } from '@vigie/ontology-contracts';
-import { compareBirthDates } from './date-similarity';
+import { classifyBirthDates, compareBirthDates } from './date-similarity';
 import { compareNameLists, compareNames } from './name-similarity';
 import { NameFrequencies, nameFrequency } from './name-frequency';
 import { prepareRecord, PreparedRecord, ResolutionRecord } from './resolution-record';
@@ -56,59 +56,61 @@ export interface PairScore {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** Scores a pair of prepared records. */
-export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?: NameFrequencies): PairScore {
-  const reasons: ResolutionReason[] = [{ feature: 'prior', weight: SCORE_WEIGHTS.prior, detail: 'two records are different entities unless evidence says otherwise' }];
+/**
+ * Scores a pair of prepared records. `explain: false` computes the score only (no reasons, no
+ * strings) — the resolver's fast path for the many pairs that end below the review band.
+ */
+export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?: NameFrequencies, explain = true): PairScore {
+  const reasons: ResolutionReason[] = [];
+  let logOdds = 0;
+  const add = (feature: string, weight: number, detail: () => string) => {
+    logOdds += weight;
+    if (explain) reasons.push({ feature, weight, detail: detail() });
+  };
+  add('prior', SCORE_WEIGHTS.prior, () => 'two records are different entities unless evidence says otherwise');
 
   for (const [kind, values] of a.strong) {
     const other = b.strong.get(kind);
     if (!other) continue;
-    const shared = [...values].filter((v) => other.has(v));
-    if (shared.length) reasons.push({ feature: `identifier:${kind}`, weight: SCORE_WEIGHTS.strongIdentifierShared, detail: `same ${kind} ${shared[0]}` });
-    else reasons.push({ feature: `identifier:${kind}`, weight: SCORE_WEIGHTS.strongIdentifierDiffers, detail: `different ${kind} numbers` });
+    const shared = [...values].find((v) => other.has(v));
+    if (shared !== undefined) add(`identifier:${kind}`, SCORE_WEIGHTS.strongIdentifierShared, () => `same ${kind} ${shared}`);
+    else add(`identifier:${kind}`, SCORE_WEIGHTS.strongIdentifierDiffers, () => `different ${kind} numbers`);
   }
   for (const [kind, values] of a.weak) {
     const other = b.weak.get(kind);
     if (!other) continue;
-    const shared = [...values].filter((v) => other.has(v));
-    if (shared.length) {
+    const shared = [...values].find((v) => other.has(v));
+    if (shared !== undefined) {
       const w = SCORE_WEIGHTS.weakIdentifierShared[kind] ?? SCORE_WEIGHTS.weakIdentifierShared['default'];
-      reasons.push({ feature: `identifier:${kind}`, weight: w, detail: `share ${kind} ${shared[0]} (weak evidence: ${kind}s are shared)` });
+      add(`identifier:${kind}`, w, () => `share ${kind} ${shared} (weak evidence: ${kind}s are shared)`);
     }
   }
 
-  const names = compareNameLists(a.names, b.names);
   if (a.names.length && b.names.length) {
-    const detail = `name similarity ${names.similarity.toFixed(2)}${names.notes.length ? ` (${names.notes.join('; ')})` : ''}`;
-    reasons.push({ feature: 'name', weight: round(nameWeight(names.similarity)), detail });
+    const names = compareNameLists(a.names, b.names, explain);
+    add('name', round(nameWeight(names.similarity)), () => `name similarity ${names.similarity.toFixed(2)}${names.notes.length ? ` (${names.notes.join('; ')})` : ''}`);
     if (frequencies && names.similarity >= 0.9) {
       // The commoner of the two spellings decides (a typo makes a spelling look rare).
       const count = Math.max(nameFrequency(frequencies, a), nameFrequency(frequencies, b));
       const raw = SCORE_WEIGHTS.frequencyBase - Math.log(count);
       const w = round(Math.max(-SCORE_WEIGHTS.frequencyMaxPenalty, Math.min(SCORE_WEIGHTS.frequencyMaxBonus, raw)));
       if (w !== 0) {
-        reasons.push({
-          feature: 'nameFrequency',
-          weight: w,
-          detail: `${count} record(s) carry this name: ${w > 0 ? 'agreeing on it is stronger evidence' : 'homonyms are likely'}`,
-        });
+        add('nameFrequency', w, () => `${count} record(s) carry this name: ${w > 0 ? 'agreeing on it is stronger evidence' : 'homonyms are likely'}`);
       }
     }
   }
 
-  const dates = compareBirthDates(a.birthDate, b.birthDate);
-  if (dates.category !== 'missing') reasons.push({ feature: 'birthDate', weight: dates.weight, detail: dates.detail });
+  const dates = classifyBirthDates(a.birthDate, b.birthDate);
+  if (dates.category !== 'missing') add('birthDate', dates.weight, () => compareBirthDates(a.birthDate, b.birthDate).detail);
 
   if (a.place && b.place) {
-    const p = compareNames(a.place, b.place);
-    if (p.similarity >= 0.9) reasons.push({ feature: 'place', weight: SCORE_WEIGHTS.placeSame, detail: `same place (${p.similarity.toFixed(2)})` });
-    else if (p.similarity < 0.75) reasons.push({ feature: 'place', weight: SCORE_WEIGHTS.placeDifferent, detail: `different places (${p.similarity.toFixed(2)})` });
+    const p = compareNames(a.place, b.place, false).similarity;
+    if (p >= 0.9) add('place', SCORE_WEIGHTS.placeSame, () => `same place (${p.toFixed(2)})`);
+    else if (p < 0.75) add('place', SCORE_WEIGHTS.placeDifferent, () => `different places (${p.toFixed(2)})`);
   }
   if (a.gender && b.gender && a.gender !== b.gender) {
-    reasons.push({ feature: 'gender', weight: SCORE_WEIGHTS.genderDifferent, detail: `different genders (${a.gender} / ${b.gender})` });
+    add('gender', SCORE_WEIGHTS.genderDifferent, () => `different genders (${a.gender} / ${b.gender})`);
   }
-
-  const logOdds = reasons.reduce((s, r) => s + r.weight, 0);
   return { score: 1 / (1 + Math.exp(-logOdds)), logOdds: round(logOdds), reasons };
 }
 
