@@ -223,7 +223,6 @@ if (require.main === module) {
         for (const n of targets.filter((t) => findService(t).db)) process.stdout.write(runCommand(n, 'migrate'));
         break;
       case 'setup-streams':
-        process.stdout.write(runCommand(targets.find((t) => t !== 'gateway') ?? 'ontology', 'setup-streams'));
         for (const n of targets.filter((t) => t !== 'gateway')) process.stdout.write(runCommand(n, 'setup-streams'));
         break;
       default:
