@@ -1,0 +1,8 @@
+export default {
+  displayName: 'tests-ontology',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['**/*.integration-spec.ts'],
+  testTimeout: 90000,
+  maxWorkers: 1,
+};
