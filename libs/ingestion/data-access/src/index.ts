@@ -1,0 +1,3 @@
+export * from './lib/ingestion-persistence';
+export * from './lib/repositories/ingestion-database';
+export * from './lib/repositories/job.repository';

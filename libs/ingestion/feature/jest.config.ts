@@ -1,0 +1,6 @@
+export default {
+  displayName: 'ingestion-feature',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/ingestion/feature',
+};
