@@ -26,6 +26,8 @@ export const ANALYTICS_PROJECTOR_CONSUMER: DurableConsumerDeclaration = {
   stream: ONTOLOGY_STREAM,
   durable: ANALYTICS_PROJECTOR_DURABLE,
   maxAckPending: 2000,
+  // The server takes the first backoff step as the ack wait: it must exceed the time of one batch.
+  backoffMs: [5000, 15000, 30000, 60000],
 };
 
 /** Every ONTOLOGY event; dispatched by subject after this first check. */

@@ -261,7 +261,12 @@ export class GraphQueryService {
         const next: string[] = [];
         for (const e of found) {
           edges.set(e.id, e);
-          for (const v of [e.fromId, e.toId]) if (!seen.has(v)) (seen.add(v), next.push(v));
+          for (const v of [e.fromId, e.toId]) {
+            if (!seen.has(v)) {
+              seen.add(v);
+              next.push(v);
+            }
+          }
         }
         if (edges.size > PATH_SEARCH_EDGE_BUDGET) truncated = true;
         frontier = next;
