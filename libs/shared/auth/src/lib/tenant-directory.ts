@@ -37,14 +37,13 @@ export class CachedTenantDirectory implements TenantDirectory {
   ) {}
 
   async isTenant(realm: string): Promise<boolean> {
-    const now = Date.now();
-    if (!this.tenants || now - this.loadedAt > this.ttlMs) await this.reload();
-    if (this.tenants!.has(realm)) return true;
-    if (Date.now() - this.loadedAt >= this.missRefreshMs) await this.reload();
-    return this.tenants!.has(realm);
+    let tenants = this.tenants && Date.now() - this.loadedAt <= this.ttlMs ? this.tenants : await this.reload();
+    if (tenants.has(realm)) return true;
+    if (Date.now() - this.loadedAt >= this.missRefreshMs) tenants = await this.reload();
+    return tenants.has(realm);
   }
 
-  private async reload(): Promise<void> {
+  private async reload(): Promise<Set<string>> {
     this.loading ??= this.load()
       .then((list) => new Set(list.filter((t) => t.enabled).map((t) => t.realm)))
       .finally(() => (this.loading = undefined));
@@ -54,6 +53,7 @@ export class CachedTenantDirectory implements TenantDirectory {
     });
     this.tenants = loaded;
     this.loadedAt = Date.now();
+    return loaded;
   }
 }
 
