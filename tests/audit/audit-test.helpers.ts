@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
 import { NatsConnection } from 'nats';
 import { Pool } from 'pg';
@@ -126,4 +128,21 @@ export class TestIssuer {
     const keys = new JwksKeyStore(source, { algorithms: ['RS256'], ttlMs: 60_000, refetchMinIntervalMs: 0 });
     return new ActorResolver(new TokenVerifier({ keys, audience: 'vigie-gateway', algorithms: ['RS256'], clockToleranceSeconds: 30 }));
   }
+}
+
+/** The local stack's development password of the reconciled realms' seed users (config/realms). */
+export function devPassword(): string {
+  return readFileSync(join(stack['VIGIE_STATE_DIR'] ?? launcher.stateDir(), 'secrets', 'realms', 'dev-user-password'), 'utf8').trim();
+}
+
+/** A Keycloak access token of a seed user (password grant through the realm's test client `vigie-cli`). */
+export async function login(realm: string, username: string): Promise<string> {
+  const res = await fetch(`${stack['KEYCLOAK_URL']}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'vigie-cli', username, password: devPassword() }),
+  });
+  const body = (await res.json()) as { access_token?: string; error?: string };
+  if (!res.ok || !body.access_token) throw new Error(`login ${username}@${realm} failed: HTTP ${res.status} ${body.error ?? ''}`);
+  return body.access_token;
 }
