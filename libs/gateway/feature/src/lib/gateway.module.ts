@@ -9,6 +9,7 @@ import { GatewayAuthModule } from './auth/gateway-auth.module';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './http-exception.filter';
 import { HealthController } from './health.controller';
+import { IngestionGatewayModule } from './ingestion/ingestion.module';
 import { OntologyGatewayModule } from './ontology/ontology-gateway.module';
 
 /** The HTTP edge: `/api/v1` routes that become NATS requests to the services. */
@@ -17,7 +18,7 @@ export class GatewayModule {
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [MessagingModule.forRoot({ service: 'gateway', config }), GatewayAuthModule.register(config), AdminModule, AnalyticsGatewayModule, AuditModule.forRoot({ service: 'gateway' }), AuditGatewayModule, OntologyGatewayModule],
+      imports: [MessagingModule.forRoot({ service: 'gateway', config }), GatewayAuthModule.register(config), AdminModule, AnalyticsGatewayModule, AuditModule.forRoot({ service: 'gateway' }), AuditGatewayModule, OntologyGatewayModule, IngestionGatewayModule],
       controllers: [HealthController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: GatewayExceptionFilter }],
       exports: [GATEWAY_CONFIG],
