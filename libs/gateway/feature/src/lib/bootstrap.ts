@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
@@ -8,7 +8,6 @@ import { createLogger, ServiceMetrics, stopTelemetry } from '@vigie/shared-telem
 import { GatewayConfig, gatewayConfigSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { startInternalHttp } from './internal-http';
-import { Module } from '@nestjs/common';
 
 export const API_PREFIX = 'api/v1';
 
