@@ -10,9 +10,11 @@ import {
   IdentityKeyEntity,
   MergeEntity,
   OutboxEntity,
+  ResolutionPendingEntity,
   ReviewItemEntity,
 } from './entities/resolution.entity';
 import { Migration20261128150000_ontology_storage } from './migrations/Migration20261128150000_ontology_storage';
+import { Migration20261128160000_resolution_pending } from './migrations/Migration20261128160000_resolution_pending';
 
 /** Entities and migrations of the ontology schema, for the service definition's `persistence`. */
 export const ONTOLOGY_ENTITIES = [
@@ -28,6 +30,7 @@ export const ONTOLOGY_ENTITIES = [
   IdentityKeyEntity,
   BlockingKeyEntity,
   OutboxEntity,
+  ResolutionPendingEntity,
 ];
 
-export const ONTOLOGY_MIGRATIONS = [Migration20261128150000_ontology_storage];
+export const ONTOLOGY_MIGRATIONS = [Migration20261128150000_ontology_storage, Migration20261128160000_resolution_pending];

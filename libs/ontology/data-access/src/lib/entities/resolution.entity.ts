@@ -90,3 +90,11 @@ export class OutboxEntity {
   @Property({ type: 'json' }) payload!: unknown;
   @Property({ type: 'datetime', columnType: 'timestamptz' }) createdAt!: Date;
 }
+
+/** A record waiting for entity resolution (queued with the change, removed by the resolution run). */
+@Entity({ tableName: 'resolution_pending' })
+export class ResolutionPendingEntity {
+  @PrimaryKey({ type: 'text' }) tenant!: string;
+  @PrimaryKey({ type: 'uuid' }) objectId!: string;
+  @Property({ type: 'datetime', columnType: 'timestamptz' }) queuedAt!: Date;
+}

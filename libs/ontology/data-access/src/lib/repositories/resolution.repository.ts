@@ -68,6 +68,19 @@ const REVIEW_COLUMNS = 'id, tenant, object_type, left_id, right_id, score, reaso
  * record was before, so unmerge restores exactly), membership links and the review queue.
  */
 export class ResolutionRepository {
+  /** Queues records for resolution (in the transaction of the change that needs it). */
+  async queuePending(sql: Sql, tenant: string, objectIds: string[]): Promise<void> {
+    if (!objectIds.length) return;
+    await sql.query(`INSERT INTO resolution_pending (tenant, object_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING`, [tenant, pgArray(objectIds)]);
+  }
+
+  /** Takes (deletes, inside the caller's transaction) the pending records among `objectIds`. */
+  async takePending(sql: Sql, tenant: string, objectIds: string[]): Promise<string[]> {
+    if (!objectIds.length) return [];
+    const rows = await sql.query<{ object_id: string }>(`DELETE FROM resolution_pending WHERE tenant = ? AND object_id = ANY(?::uuid[]) RETURNING object_id`, [tenant, pgArray(objectIds)]);
+    return rows.map((r) => r.object_id);
+  }
+
   /** Replaces the identity keys of these objects (one DELETE, one multi-row INSERT). */
   async replaceKeys(sql: Sql, table: 'identity_key' | 'blocking_key', tenant: string, objectIds: string[], keys: ResolutionKeyRow[]): Promise<void> {
     if (objectIds.length) await sql.query(`DELETE FROM ${table} WHERE object_id = ANY(?::uuid[])`, [pgArray(objectIds)]);

@@ -226,6 +226,7 @@ export class IngestService {
         );
       }
       await this.outbox.add(sql, events);
+      await this.resolution.queue(sql, tenant, written.map((r) => r.id));
     });
     await this.outboxPublisher.flush();
 

@@ -20,7 +20,7 @@ import { OntologyEvents } from '../services/ontology-events';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 
 /** Most stored records one blocking key may bring in as candidates (keeps a very common name bounded). */
-const CANDIDATES_PER_KEY = 200;
+const CANDIDATES_PER_KEY = 50;
 
 export interface ResolutionOutcome {
   merged: number;
@@ -91,11 +91,24 @@ export class ResolutionEngine {
     private readonly outboxPublisher: OutboxPublisher,
   ) {}
 
+  /**
+   * Resolves those of `objectIds` that are queued for resolution (`queue`, in the transaction of
+   * their change); unchanged records are not resolved again. A failed run leaves them queued, so
+   * the redelivered batch resolves them.
+   */
   async run(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor): Promise<ResolutionOutcome> {
     if (!objectIds.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
-    const outcome = await this.db.transaction((sql) => this.resolveIn(sql, tenant, document, objectIds, actor));
+    const outcome = await this.db.transaction(async (sql) => {
+      const pending = await this.resolution.takePending(sql, tenant, objectIds);
+      return pending.length ? this.resolveIn(sql, tenant, document, pending, actor) : { merged: 0, queuedForReview: 0, entityIds: [] };
+    });
     await this.outboxPublisher.flush();
     return outcome;
+  }
+
+  /** Queues written records for resolution, inside the transaction that wrote them. */
+  queue(sql: Sql, tenant: string, objectIds: string[]): Promise<void> {
+    return this.resolution.queuePending(sql, tenant, objectIds);
   }
 
   /** Merges inside the caller's transaction and queues the events; the caller flushes the outbox. */

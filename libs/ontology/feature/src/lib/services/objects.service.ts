@@ -121,6 +121,7 @@ export class ObjectsService {
     await this.db.transaction(async (sql) => {
       await this.objects.insert(sql, row);
       await this.recordVersion(sql, actor, row, 'created', Object.keys(properties).sort(), type);
+      await this.resolution.queue(sql, actor.tenant, [row.id]);
     });
     await this.outboxPublisher.flush();
     await this.resolution.run(actor.tenant, document, [row.id], actor);
@@ -143,6 +144,7 @@ export class ObjectsService {
       const next: ObjectRow = { ...row, version: row.version + 1, level_rank: rankOf(markings.level), compartments: markings.compartments, properties, provenance: req.provenance, content_hash: hash, updated_at: new Date() };
       if (!(await this.objects.update(sql, next, row.version))) throw conflict(req.id, req.expectedVersion);
       await this.recordVersion(sql, actor, next, 'updated', changedProperties(diffSnapshots(objectSnapshot(row), objectSnapshot(next))), type);
+      await this.resolution.queue(sql, actor.tenant, [row.id]);
       return true;
     });
     if (changed) {
