@@ -54,7 +54,7 @@ export interface NormalisedName {
   script?: 'cyrillic' | 'arabic';
 }
 
-const TOKEN_CACHE_LIMIT = 200_000;
+const TOKEN_CACHE_LIMIT = 100_000;
 const tokenCache = new Map<string, NameToken>();
 let nextTokenId = 0;
 

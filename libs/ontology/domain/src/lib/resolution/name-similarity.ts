@@ -32,7 +32,7 @@ function computeTokenMatch(a: NameToken, b: NameToken): TokenMatch {
 
 // Names are Zipf-distributed: the same token pairs come back again and again. The comparison is
 // pure and tokens are memoised with an id, so results are cached by the pair of ids (bounded).
-const MATCH_CACHE_LIMIT = 500_000;
+const MATCH_CACHE_LIMIT = 200_000; // ≈ 20 MB at most in a long-running service
 const ID_SPACE = 2 ** 26;
 const matchCache = new Map<number, TokenMatch>();
 
