@@ -1,6 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
 import {
+  createUserBodySchema,
   identityClearanceSet,
   identityGroupsSet,
   identityRolesSet,
@@ -12,6 +15,9 @@ import {
   identityUserList,
   IdentityException,
   IdentityExceptionCode,
+  setClearanceBodySchema,
+  setGroupsBodySchema,
+  setRolesBodySchema,
   UserView,
 } from '@vigie/identity-contracts';
 import { Actor, CurrentActor, hasRole, identityTenantList } from '@vigie/shared-auth';
@@ -19,6 +25,12 @@ import { ErrorKind, PlatformErrorCode, PlatformException, RequestOf, ResponseOf 
 import { ServiceClient } from '@vigie/shared-messaging';
 
 const ADMIN_ROLE = 'vigie-admin';
+
+/** The OpenAPI schema of a request body, from the same zod schema identity validates with. */
+function bodySchema(schema: z.ZodType): SchemaObject {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return json as SchemaObject;
+}
 
 /**
  * Tenant administration (role `vigie-admin` of that very tenant): users, clearances,
@@ -64,6 +76,7 @@ export class AdminController {
   @Post(':tenant/users')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a user with clearance, compartments, roles and groups' })
+  @ApiBody({ schema: bodySchema(createUserBodySchema) })
   create(@Param('tenant') tenant: string, @Body() body: Omit<RequestOf<typeof identityUserCreate>, 'tenant'>): Promise<UserView> {
     return this.client.request(identityUserCreate, { ...objectBody(body), tenant } as RequestOf<typeof identityUserCreate>);
   }
@@ -90,18 +103,21 @@ export class AdminController {
 
   @Put(':tenant/users/:userId/clearance')
   @ApiOperation({ summary: 'Set clearance (NP, DR, S, TS) and, when given, compartments; the next token carries them' })
+  @ApiBody({ schema: bodySchema(setClearanceBodySchema) })
   clearance(@Param('tenant') tenant: string, @Param('userId') userId: string, @Body() body: { clearance: string; compartments?: string[] }): Promise<UserView> {
     return this.client.request(identityClearanceSet, { ...objectBody(body), tenant, userId } as RequestOf<typeof identityClearanceSet>);
   }
 
   @Put(':tenant/users/:userId/roles')
   @ApiOperation({ summary: "Set the user's Vigie roles" })
+  @ApiBody({ schema: bodySchema(setRolesBodySchema) })
   roles(@Param('tenant') tenant: string, @Param('userId') userId: string, @Body() body: { roles: string[] }): Promise<UserView> {
     return this.client.request(identityRolesSet, { ...objectBody(body), tenant, userId } as RequestOf<typeof identityRolesSet>);
   }
 
   @Put(':tenant/users/:userId/groups')
   @ApiOperation({ summary: "Set the user's groups (units)" })
+  @ApiBody({ schema: bodySchema(setGroupsBodySchema) })
   groups(@Param('tenant') tenant: string, @Param('userId') userId: string, @Body() body: { groups: string[] }): Promise<UserView> {
     return this.client.request(identityGroupsSet, { ...objectBody(body), tenant, userId } as RequestOf<typeof identityGroupsSet>);
   }
