@@ -3,4 +3,5 @@ export default {
   preset: '../../../jest.preset.js',
   rootDir: '.',
   coverageDirectory: '../../../coverage/libs/ingestion/feature',
+  testMatch: ['**/*.spec.ts'],
 };

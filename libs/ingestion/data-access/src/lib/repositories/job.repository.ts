@@ -93,7 +93,7 @@ export type ProcessedOutcome = 'applied' | 'duplicate' | 'unknown-job' | 'unknow
 /** Text PostgreSQL can store: no NUL character (a binary file's bytes end up in quarantined raw text). */
 export function storableText(value: string, limit: number): string {
   const cut = value.length > limit ? `${value.slice(0, limit)}…` : value;
-  return cut.includes('\u0000') ? cut.replace(/\u0000/g, '\uFFFD') : cut;
+  return cut.includes('\u0000') ? cut.split('\u0000').join('\uFFFD') : cut;
 }
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -135,10 +135,7 @@ export class JobPipeline {
   }
 }
 
-function sameContent(a: BatchObject | BatchLink, b: BatchObject | BatchLink): boolean {
-  const strip = (x: BatchObject | BatchLink) => JSON.stringify({ ...x, provenance: undefined });
-  return strip(a) === strip(b);
-}
+const contentOf = (x: BatchObject | BatchLink) => JSON.stringify({ ...x, provenance: undefined });
 
 /**
  * Drops an object (or link) repeated later in the same batch with the same content — two rows
@@ -153,11 +150,17 @@ export function dedupeBatch<B extends { objects: BatchObject[]; links: BatchLink
 
 function dedupe<T extends BatchObject | BatchLink>(items: T[], key: (item: T) => string): T[] {
   if (items.length < 2) return items;
-  const lastAt = new Map<string, number>();
-  items.forEach((item, i) => lastAt.set(key(item), i));
-  if (lastAt.size === items.length) return items;
-  return items.filter((item, i) => {
-    const last = lastAt.get(key(item))!;
-    return last === i || !sameContent(item, items[last]);
-  });
+  const keys = items.map(key);
+  if (new Set(keys).size === items.length) return items;
+  // From the end: an item whose exact content appears later under the same key is dropped.
+  const later = new Map<string, Set<string>>();
+  const keep = new Array<boolean>(items.length);
+  for (let i = items.length - 1; i >= 0; i--) {
+    const seen = later.get(keys[i]) ?? new Set<string>();
+    const content = contentOf(items[i]);
+    keep[i] = !seen.has(content);
+    seen.add(content);
+    later.set(keys[i], seen);
+  }
+  return items.filter((_, i) => keep[i]);
 }
