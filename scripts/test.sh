@@ -38,9 +38,11 @@ summary() {
 }
 trap 'summary; node scripts/lib/services.cjs stop >/dev/null 2>&1 || true' EXIT
 
+status=0
 say "lint, type checks, unit and integration tests"
-npx nx run-many -t lint typecheck test --exclude=tests-platform --output-style=static
+npx nx run-many -t lint typecheck test --exclude=tests-platform --output-style=static || status=1
 say "platform tests (they stop and hang services on purpose, so they run last, alone)"
-npx nx run tests-platform:test --output-style=static
+npx nx run tests-platform:test --output-style=static || status=1
 
-say "all tests passed in $((SECONDS - started))s"
+if [ "$status" = 0 ]; then say "all tests passed in $((SECONDS - started))s"; else say "tests FAILED after $((SECONDS - started))s"; fi
+exit "$status"
