@@ -175,6 +175,19 @@ describe('tenant administration through the gateway', () => {
     expect(change.status).toBe(403);
   });
 
+  it('an administrator cannot change their own clearance, roles or status (separation of duties)', async () => {
+    const self = await findUserId(T, 'keytest-admin');
+    for (const [method, path, body] of [
+      ['PUT', 'clearance', { clearance: 'TS' }],
+      ['PUT', 'roles', { roles: ['vigie-admin', 'vigie-analyst'] }],
+      ['POST', 'disable', undefined],
+    ] as const) {
+      const res = await api<ErrorBody>(`/admin/tenants/${T}/users/${self}/${path}`, { method, token: admin, body });
+      expect([path, res.status, res.body.error.code]).toEqual([path, 403, 'IDENTITY_SELF_ADMINISTRATION']);
+    }
+    expect((await kcAdmin<{ attributes: { clearance: string[] } }>(`/${T}/users/${self}`)).body.attributes.clearance).toEqual(['NP']);
+  });
+
   it('administration needs a token at all (401)', async () => {
     const res = await api<ErrorBody>(`/admin/tenants/${T}/users`);
     expect(res.status).toBe(401);

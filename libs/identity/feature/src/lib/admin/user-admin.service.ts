@@ -88,7 +88,7 @@ export class UserAdminService {
   }
 
   async setEnabled(actor: Actor, tenant: string, userId: string, enabled: boolean): Promise<UserView> {
-    await this.authorize(actor, tenant, AuditAction.UserUpdate);
+    await this.authorize(actor, tenant, AuditAction.UserUpdate, userId);
     const user = await this.findUser(tenant, userId);
     if (user.enabled !== enabled) await this.update(tenant, user, { enabled }, actor, AuditAction.UserUpdate);
     const view = await this.view(tenant, await this.findUser(tenant, userId));
@@ -104,7 +104,7 @@ export class UserAdminService {
   }
 
   async setClearance(actor: Actor, req: RequestOf<typeof identityClearanceSet>): Promise<UserView> {
-    await this.authorize(actor, req.tenant, AuditAction.ClearanceChange);
+    await this.authorize(actor, req.tenant, AuditAction.ClearanceChange, req.userId);
     if (req.compartments) await this.checkCompartments(req.tenant, req.compartments);
     const user = await this.findUser(req.tenant, req.userId);
     const before = attributesOf(user);
@@ -123,7 +123,7 @@ export class UserAdminService {
   }
 
   async setRoles(actor: Actor, req: RequestOf<typeof identityRolesSet>): Promise<UserView> {
-    await this.authorize(actor, req.tenant, AuditAction.RoleGrant);
+    await this.authorize(actor, req.tenant, AuditAction.RoleGrant, req.userId);
     const user = await this.findUser(req.tenant, req.userId);
     const current = (await this.directRoles(req.tenant, req.userId)).filter((r) => (VIGIE_REALM_ROLES as readonly string[]).includes(r));
     const added = req.roles.filter((r) => !current.includes(r));
@@ -138,7 +138,7 @@ export class UserAdminService {
   }
 
   async setGroups(actor: Actor, req: RequestOf<typeof identityGroupsSet>): Promise<UserView> {
-    await this.authorize(actor, req.tenant, AuditAction.UserUpdate);
+    await this.authorize(actor, req.tenant, AuditAction.UserUpdate, req.userId);
     const user = await this.findUser(req.tenant, req.userId);
     const wanted = await this.resolveGroups(req.tenant, req.groups);
     const kc = await this.kc();
@@ -179,8 +179,11 @@ export class UserAdminService {
     };
   }
 
-  /** Refuses (and audits) anything but an admin of the very tenant acted upon. */
-  private async authorize(actor: Actor, tenant: string, action: string): Promise<void> {
+  /**
+   * Refuses (and audits) anything but an admin of the very tenant acted upon; and an admin's
+   * changes to their own account (clearance, roles, groups, enabled): separation of duties.
+   */
+  private async authorize(actor: Actor, tenant: string, action: string, targetUserId?: string): Promise<void> {
     const denied = async (code: IdentityExceptionCode, message: string) => {
       // A denial is recorded in the actor's own tenant chain: the other tenant is only named.
       await this.audit.recordQuietly({ actor, tenant: actor.tenant, action: 'authz.denied', resources: [{ type: 'tenant', id: tenant }], outcome: 'denied', details: { attempted: action, reason: code } });
@@ -188,6 +191,9 @@ export class UserAdminService {
     };
     if (actor.tenant !== tenant) await denied(IdentityExceptionCode.TenantMismatch, `An administrator of ${actor.tenant} cannot administer ${tenant}`);
     if (!hasRole(actor, VigieRole.Admin)) await denied(IdentityExceptionCode.AdminRoleRequired, `Administering ${tenant} needs the role ${VigieRole.Admin}`);
+    if (targetUserId !== undefined && targetUserId === actor.subject) {
+      await denied(IdentityExceptionCode.SelfAdministration, 'Administrators cannot change their own clearance, roles, groups or status; another administrator must');
+    }
   }
 
   private async failed(actor: Actor, tenant: string, action: string, resources: { type: string; id: string }[], error: unknown): Promise<void> {
