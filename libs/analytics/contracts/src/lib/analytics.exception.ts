@@ -7,8 +7,6 @@ export enum AnalyticsExceptionCode {
   RoleMissing = 'ANALYTICS_ROLE_MISSING',
   /** A seed object of a graph query is unknown, deleted or not visible to the caller (the three are not told apart). */
   ObjectNotFound = 'ANALYTICS_OBJECT_NOT_FOUND',
-  /** The audit event of a read could not be recorded: protected data is not served (fail closed). */
-  AuditUnavailable = 'ANALYTICS_AUDIT_UNAVAILABLE',
   ProjectionUnavailable = 'ANALYTICS_PROJECTION_UNAVAILABLE',
 }
 
@@ -17,7 +15,6 @@ export const ANALYTICS_ERROR_KIND: Readonly<Record<AnalyticsExceptionCode, Error
   [AnalyticsExceptionCode.InvalidCursor]: ErrorKind.Invalid,
   [AnalyticsExceptionCode.RoleMissing]: ErrorKind.Forbidden,
   [AnalyticsExceptionCode.ObjectNotFound]: ErrorKind.NotFound,
-  [AnalyticsExceptionCode.AuditUnavailable]: ErrorKind.Unavailable,
   [AnalyticsExceptionCode.ProjectionUnavailable]: ErrorKind.Unavailable,
 };
 

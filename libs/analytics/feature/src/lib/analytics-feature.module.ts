@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AnalyticsDb, GraphQueryService, GraphRepository, SearchRepository, TimelineGeoRepository } from '@vigie/analytics-data-access';
+import { AuditModule } from '@vigie/shared-audit-client';
 import { AuthModule } from '@vigie/shared-auth';
-import { AnalyticsAuditRecorder } from './analytics-audit.recorder';
 import type { AnalyticsFeatureConfig } from './analytics-feature.config';
 import { AnalyticsQueryController } from './analytics-query.controller';
 import { OntologyProjector } from './ontology-projector.service';
@@ -28,7 +28,7 @@ export class AnalyticsFeatureModule {
     return {
       module: AnalyticsFeatureModule,
       // Realm keys from identity over NATS; every forwarded token is re-verified here.
-      imports: [AuthModule.forRoot({ config })],
+      imports: [AuthModule.forRoot({ config }), AuditModule.forRoot({ service: 'analytics' })],
       controllers: [AnalyticsQueryController],
       providers: [
         { provide: ANALYTICS_CONFIG, useValue: config },
@@ -41,7 +41,6 @@ export class AnalyticsFeatureModule {
         { provide: SearchRepository, inject: [AnalyticsDb], useFactory: (db: AnalyticsDb) => new SearchRepository(db) },
         { provide: TimelineGeoRepository, inject: [AnalyticsDb], useFactory: (db: AnalyticsDb) => new TimelineGeoRepository(db) },
         { provide: GraphQueryService, inject: [AnalyticsDb], useFactory: (db: AnalyticsDb) => new GraphQueryService(new GraphRepository(db)) },
-        AnalyticsAuditRecorder,
         ProjectionLagMonitor,
         OntologyProjector,
       ],

@@ -27,12 +27,11 @@ import {
   TimelineResponse,
 } from '@vigie/analytics-contracts';
 import { GraphQueryService, SearchRepository, TimelineGeoRepository, Viewer } from '@vigie/analytics-data-access';
-import { AuditAction } from '@vigie/audit-contracts';
+import { AuditAction, AuditResource, JsonObjectValue, MAX_AUDIT_RESOURCES } from '@vigie/audit-contracts';
+import { AuditRecorder } from '@vigie/shared-audit-client';
 import { Actor, ActorResolver } from '@vigie/shared-auth';
-import { JsonObjectValue } from '@vigie/audit-contracts';
 import { HandleRequest } from '@vigie/shared-messaging';
 import { CLASSIFICATION_LEVELS, hasPermission, levelRank, PolicyAction } from '@vigie/shared-policy';
-import { AnalyticsAuditRecorder } from './analytics-audit.recorder';
 import type { AnalyticsFeatureConfig } from './analytics-feature.config';
 import { ProjectionLagMonitor } from './projection-lag.monitor';
 import { ANALYTICS_CONFIG } from './tokens';
@@ -47,7 +46,7 @@ import { ANALYTICS_CONFIG } from './tokens';
 export class AnalyticsQueryController {
   constructor(
     private readonly actors: ActorResolver,
-    private readonly audit: AnalyticsAuditRecorder,
+    private readonly audit: AuditRecorder,
     private readonly searchRepo: SearchRepository,
     private readonly graph: GraphQueryService,
     private readonly timelineGeo: TimelineGeoRepository,
@@ -59,7 +58,7 @@ export class AnalyticsQueryController {
   private async reader(action: string): Promise<{ actor: Actor; viewer: Viewer; capped: boolean }> {
     const actor = await this.actors.requireActor();
     if (!hasPermission(actor, PolicyAction.Read)) {
-      await this.audit.record(actor, { action, outcome: 'denied', resources: [], details: { reason: 'ROLE_MISSING' } });
+      await this.audit.record({ actor, action, outcome: 'denied', details: { reason: 'ROLE_MISSING' } });
       throw new AnalyticsException(AnalyticsExceptionCode.RoleMissing, `Analytics queries need one of the roles vigie-analyst, vigie-supervisor`);
     }
     const threshold = levelRank(this.config.PURPOSE_REQUIRED_FROM_LEVEL);
@@ -68,22 +67,26 @@ export class AnalyticsQueryController {
     return { actor, viewer: { tenant: actor.tenant, clearance, compartments: actor.compartments }, capped };
   }
 
+  /**
+   * Runs a query under the audit guard: the event (success with the returned resources, or the
+   * error) is acknowledged by JetStream before anything is answered — fail closed.
+   */
   private async run<R>(
     action: string,
     query: JsonObjectValue,
     exec: (viewer: Viewer) => Promise<R>,
-    resources: (result: R) => { type: string; id: string }[],
+    resources: (result: R) => AuditResource[],
     facts: (result: R) => JsonObjectValue,
   ): Promise<R> {
     const { actor, viewer, capped } = await this.reader(action);
-    const result = await exec(viewer);
-    await this.audit.record(actor, {
-      action,
-      outcome: 'success',
-      resources: resources(result),
-      details: { query, ...facts(result), effectiveClearance: viewer.clearance, ...(capped ? { clearanceCapped: 'no purpose stated' } : {}) },
+    const details: JsonObjectValue = { query, effectiveClearance: viewer.clearance, ...(capped ? { clearanceCapped: 'no purpose stated' } : {}) };
+    return this.audit.guard({ actor, action, details }, () => exec(viewer), (result) => {
+      const all = resources(result);
+      return {
+        resources: all.slice(0, MAX_AUDIT_RESOURCES),
+        details: { ...facts(result), ...(all.length > MAX_AUDIT_RESOURCES ? { resourcesOmitted: all.length - MAX_AUDIT_RESOURCES } : {}) },
+      };
     });
-    return result;
   }
 
   @HandleRequest(searchQuery)

@@ -8,8 +8,11 @@ import {
   entityMergedPayloadSchema,
   linkChanged,
   linkChangedPayloadSchema,
+  LinkView,
   objectChanged,
   objectChangedPayloadSchema,
+  ObjectView,
+  OntologyDocument,
   ONTOLOGY_STREAM,
   typesChanged,
   typesChangedPayloadSchema,
@@ -75,27 +78,38 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
     await this.consumer?.stop();
   }
 
-  /** Applies a batch in order, in one transaction. */
+  /**
+   * Applies a batch in one transaction, set-based: type documents, then objects, then links.
+   * Every state carries its version, so the order inside a batch does not change the result: a
+   * link takes its ends' current rows, and an object change is copied into the links already there.
+   */
   async apply(items: { payload: unknown; msg: JsMsg }[]): Promise<void> {
     let lastAt: string | null = null;
-    await this.db.transaction(async (tx) => {
-      for (const { payload, msg } of items) {
-        const subject = msg.subject;
-        if (subject === objectChanged.subject) {
-          const e = parse(objectChanged.payload, payload, subject);
-          await this.writer.applyObject(tx, e.tenant, e.object, e.occurredAt);
-          lastAt = e.occurredAt;
-        } else if (subject === linkChanged.subject) {
-          const e = parse(linkChanged.payload, payload, subject);
-          await this.writer.applyLink(tx, e.tenant, e.link, e.occurredAt);
-          lastAt = e.occurredAt;
-        } else if (subject === typesChanged.subject) {
-          const e = parse(typesChanged.payload, payload, subject);
-          await this.writer.applyTypes(tx, e.tenant, e.document);
-          lastAt = e.occurredAt;
-        }
-        // Merges are carried by the objects' own events (entityId); batch reports concern ingestion.
+    const objects: { tenant: string; object: ObjectView; occurredAt: string }[] = [];
+    const links: { tenant: string; link: LinkView; occurredAt: string }[] = [];
+    const types: { tenant: string; document: OntologyDocument }[] = [];
+    for (const { payload, msg } of items) {
+      const subject = msg.subject;
+      if (subject === objectChanged.subject) {
+        const e = parse(objectChanged.payload, payload, subject);
+        objects.push({ tenant: e.tenant, object: e.object, occurredAt: e.occurredAt });
+        lastAt = e.occurredAt;
+      } else if (subject === linkChanged.subject) {
+        const e = parse(linkChanged.payload, payload, subject);
+        links.push({ tenant: e.tenant, link: e.link, occurredAt: e.occurredAt });
+        lastAt = e.occurredAt;
+      } else if (subject === typesChanged.subject) {
+        const e = parse(typesChanged.payload, payload, subject);
+        types.push({ tenant: e.tenant, document: e.document });
+        lastAt = e.occurredAt;
       }
+      // Merges are carried by the objects' own events (entityId); batch reports concern ingestion.
+    }
+    if (!objects.length && !links.length && !types.length) return;
+    await this.db.transaction(async (tx) => {
+      for (const t of types) await this.writer.applyTypes(tx, t.tenant, t.document);
+      await this.writer.applyObjects(tx, objects);
+      await this.writer.applyLinks(tx, links);
     });
     if (lastAt) this.lag.applied(lastAt);
   }

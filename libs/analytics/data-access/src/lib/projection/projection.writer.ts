@@ -39,84 +39,158 @@ export class ProjectionWriter {
   }
 
   async applyObject(tx: Queryable, tenant: string, object: ObjectView, occurredAt: string): Promise<ApplyOutcome> {
-    const p = projectObject(object, typeHints(await this.ontologyOf(tx, tenant), object.type));
-    const upsert = await tx.query(
-      `INSERT INTO object (tenant, id, type, version, level, compartments, deleted, entity_id, title, title_level, title_compartments, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, $10, $11::text[], $12)
-       ON CONFLICT (tenant, id) DO UPDATE SET type = EXCLUDED.type, version = EXCLUDED.version, level = EXCLUDED.level,
-         compartments = EXCLUDED.compartments, deleted = EXCLUDED.deleted, entity_id = EXCLUDED.entity_id, title = EXCLUDED.title,
-         title_level = EXCLUDED.title_level, title_compartments = EXCLUDED.title_compartments, occurred_at = EXCLUDED.occurred_at
-       WHERE object.version < EXCLUDED.version`,
-      [tenant, object.id, object.type, object.version, p.marking.level, p.marking.compartments, p.deleted, object.entityId, p.title, p.titleMarking.level, p.titleMarking.compartments, occurredAt],
-    );
-    if (!upsert.rowCount) return 'stale';
-    await tx.query(`DELETE FROM doc WHERE tenant = $1 AND object_id = $2`, [tenant, object.id]);
-    const docs = p.docs.map((d) => ({
-      seq: d.seq,
-      level: d.marking.level,
-      compartments: d.marking.compartments,
-      fields: d.fields,
-      props: d.props,
-      title: d.titleText,
-      body: d.bodyText,
-      names: d.names,
-      skel: d.skeletons,
-      at: d.at,
-      lat: d.lat,
-      lon: d.lon,
-    }));
-    await tx.query(
-      `INSERT INTO doc (tenant, object_id, seq, type, level, compartments, deleted, fields, props, tsv, names, skel, at, lat, lon)
-       SELECT $1, $2, d.seq, $3, d.level, d.compartments, $4, d.fields, d.props, ${TSV_SQL('d.title', 'd.body')},
-              d.names, to_tsvector('simple', d.skel), d.at, d.lat, d.lon
-       FROM jsonb_to_recordset($5::jsonb) AS d(seq smallint, level smallint, compartments text[], fields jsonb, props jsonb, title text,
-            body text, names text, skel text, at timestamptz, lat double precision, lon double precision)`,
-      [tenant, object.id, object.type, p.deleted, JSON.stringify(docs)],
-    );
-    // Links keep a copy of their ends' state, so that one filter hides a link to a hidden or deleted object.
-    const ends = [tenant, object.id, object.type, p.marking.level, p.marking.compartments, p.deleted];
-    await tx.query(
-      `UPDATE link SET from_type = $3, from_level = $4, from_compartments = $5::text[], from_deleted = $6 WHERE tenant = $1 AND from_id = $2`,
-      ends,
-    );
-    await tx.query(`UPDATE link SET to_type = $3, to_level = $4, to_compartments = $5::text[], to_deleted = $6 WHERE tenant = $1 AND to_id = $2`, ends);
-    return 'applied';
+    return (await this.applyObjects(tx, [{ tenant, object, occurredAt }]))[0];
   }
 
   async applyLink(tx: Queryable, tenant: string, link: LinkView, occurredAt: string): Promise<ApplyOutcome> {
-    const m = storedMarking(link.markings);
-    const res = await tx.query(
+    return (await this.applyLinks(tx, [{ tenant, link, occurredAt }]))[0];
+  }
+
+  /**
+   * Applies object states set-based (a handful of statements per batch, whatever its size): the
+   * objects newer than stored replace their row and their search documents, and their state is
+   * copied into the links that touch them.
+   */
+  async applyObjects(tx: Queryable, items: { tenant: string; object: ObjectView; occurredAt: string }[]): Promise<ApplyOutcome[]> {
+    if (!items.length) return [];
+    const latest = latestBy(items, (i) => `${i.tenant}/${i.object.id}`, (i) => i.object.version);
+    const rows = [];
+    const docs = [];
+    for (const { tenant, object, occurredAt } of latest) {
+      const p = projectObject(object, typeHints(await this.ontologyOf(tx, tenant), object.type));
+      rows.push({
+        tenant,
+        id: object.id,
+        type: object.type,
+        version: object.version,
+        level: p.marking.level,
+        compartments: p.marking.compartments,
+        deleted: p.deleted,
+        entity_id: object.entityId,
+        title: p.title,
+        title_level: p.titleMarking.level,
+        title_compartments: p.titleMarking.compartments,
+        occurred_at: occurredAt,
+      });
+      for (const d of p.docs) {
+        docs.push({
+          tenant,
+          object_id: object.id,
+          seq: d.seq,
+          type: object.type,
+          level: d.marking.level,
+          compartments: d.marking.compartments,
+          deleted: p.deleted,
+          fields: d.fields,
+          props: d.props,
+          title: d.titleText,
+          body: d.bodyText,
+          names: d.names,
+          skel: d.skeletons,
+          at: d.at,
+          lat: d.lat,
+          lon: d.lon,
+        });
+      }
+    }
+    const applied = await tx.query<{ tenant: string; id: string }>(
+      `INSERT INTO object (tenant, id, type, version, level, compartments, deleted, entity_id, title, title_level, title_compartments, occurred_at)
+       SELECT r.tenant, r.id, r.type, r.version, r.level, r.compartments, r.deleted, r.entity_id, r.title, r.title_level, r.title_compartments, r.occurred_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, id uuid, type text, version int, level smallint, compartments text[], deleted boolean,
+            entity_id uuid, title text, title_level smallint, title_compartments text[], occurred_at timestamptz)
+       ON CONFLICT (tenant, id) DO UPDATE SET type = EXCLUDED.type, version = EXCLUDED.version, level = EXCLUDED.level,
+         compartments = EXCLUDED.compartments, deleted = EXCLUDED.deleted, entity_id = EXCLUDED.entity_id, title = EXCLUDED.title,
+         title_level = EXCLUDED.title_level, title_compartments = EXCLUDED.title_compartments, occurred_at = EXCLUDED.occurred_at
+       WHERE object.version < EXCLUDED.version
+       RETURNING tenant, id`,
+      [JSON.stringify(rows)],
+    );
+    const done = new Set(applied.rows.map((r) => `${r.tenant}/${r.id}`));
+    if (done.size) {
+      const keys = JSON.stringify(applied.rows);
+      await tx.query(
+        `DELETE FROM doc d USING jsonb_to_recordset($1::jsonb) AS k(tenant text, id uuid) WHERE d.tenant = k.tenant AND d.object_id = k.id`,
+        [keys],
+      );
+      await tx.query(
+        `INSERT INTO doc (tenant, object_id, seq, type, level, compartments, deleted, fields, props, tsv, names, skel, at, lat, lon)
+         SELECT d.tenant, d.object_id, d.seq, d.type, d.level, d.compartments, d.deleted, d.fields, d.props, ${TSV_SQL('d.title', 'd.body')},
+                d.names, to_tsvector('simple', d.skel), d.at, d.lat, d.lon
+         FROM jsonb_to_recordset($1::jsonb) AS d(tenant text, object_id uuid, seq smallint, type text, level smallint, compartments text[],
+              deleted boolean, fields jsonb, props jsonb, title text, body text, names text, skel text, at timestamptz, lat double precision, lon double precision)`,
+        [JSON.stringify(docs.filter((d) => done.has(`${d.tenant}/${d.object_id}`)))],
+      );
+      // Links keep a copy of their ends' state, so that one filter hides a link to a hidden or deleted object.
+      const ends = JSON.stringify(rows.filter((r) => done.has(`${r.tenant}/${r.id}`)));
+      const endsSql = `jsonb_to_recordset($1::jsonb) AS e(tenant text, id uuid, type text, level smallint, compartments text[], deleted boolean)`;
+      await tx.query(
+        `UPDATE link l SET from_type = e.type, from_level = e.level, from_compartments = e.compartments, from_deleted = e.deleted
+         FROM ${endsSql} WHERE l.tenant = e.tenant AND l.from_id = e.id`,
+        [ends],
+      );
+      await tx.query(
+        `UPDATE link l SET to_type = e.type, to_level = e.level, to_compartments = e.compartments, to_deleted = e.deleted
+         FROM ${endsSql} WHERE l.tenant = e.tenant AND l.to_id = e.id`,
+        [ends],
+      );
+    }
+    return items.map((i) => (done.has(`${i.tenant}/${i.object.id}`) && latest.includes(i) ? 'applied' : 'stale'));
+  }
+
+  /** Applies link states set-based; each takes the current state of its ends from the object rows. */
+  async applyLinks(tx: Queryable, items: { tenant: string; link: LinkView; occurredAt: string }[]): Promise<ApplyOutcome[]> {
+    if (!items.length) return [];
+    const latest = latestBy(items, (i) => `${i.tenant}/${i.link.id}`, (i) => i.link.version);
+    const rows = latest.map(({ tenant, link, occurredAt }) => {
+      const m = storedMarking(link.markings);
+      return {
+        tenant,
+        id: link.id,
+        type: link.type,
+        from_id: link.fromId,
+        to_id: link.toId,
+        directed: link.directed,
+        version: link.version,
+        level: m.level,
+        compartments: m.compartments,
+        deleted: link.deletedAt !== null,
+        valid_from: link.validFrom,
+        valid_to: link.validTo,
+        occurred_at: occurredAt,
+      };
+    });
+    const applied = await tx.query<{ tenant: string; id: string }>(
       `INSERT INTO link (tenant, id, type, from_id, to_id, directed, version, level, compartments, deleted, valid_from, valid_to,
                          from_type, from_level, from_compartments, from_deleted, to_type, to_level, to_compartments, to_deleted, occurred_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11::timestamptz, $12::timestamptz,
+       SELECT r.tenant, r.id, r.type, r.from_id, r.to_id, r.directed, r.version, r.level, r.compartments, r.deleted, r.valid_from, r.valid_to,
               coalesce(f.type, ''), coalesce(f.level, 99), coalesce(f.compartments, '{}'), coalesce(f.deleted, true),
-              coalesce(t.type, ''), coalesce(t.level, 99), coalesce(t.compartments, '{}'), coalesce(t.deleted, true), $13
-       FROM (SELECT 1) one
-       LEFT JOIN object f ON f.tenant = $1 AND f.id = $4
-       LEFT JOIN object t ON t.tenant = $1 AND t.id = $5
+              coalesce(t.type, ''), coalesce(t.level, 99), coalesce(t.compartments, '{}'), coalesce(t.deleted, true), r.occurred_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, id uuid, type text, from_id uuid, to_id uuid, directed boolean, version int,
+            level smallint, compartments text[], deleted boolean, valid_from timestamptz, valid_to timestamptz, occurred_at timestamptz)
+       LEFT JOIN object f ON f.tenant = r.tenant AND f.id = r.from_id
+       LEFT JOIN object t ON t.tenant = r.tenant AND t.id = r.to_id
        ON CONFLICT (tenant, id) DO UPDATE SET type = EXCLUDED.type, from_id = EXCLUDED.from_id, to_id = EXCLUDED.to_id,
          directed = EXCLUDED.directed, version = EXCLUDED.version, level = EXCLUDED.level, compartments = EXCLUDED.compartments,
          deleted = EXCLUDED.deleted, valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,
          from_type = EXCLUDED.from_type, from_level = EXCLUDED.from_level, from_compartments = EXCLUDED.from_compartments,
          from_deleted = EXCLUDED.from_deleted, to_type = EXCLUDED.to_type, to_level = EXCLUDED.to_level,
          to_compartments = EXCLUDED.to_compartments, to_deleted = EXCLUDED.to_deleted, occurred_at = EXCLUDED.occurred_at
-       WHERE link.version < EXCLUDED.version`,
-      [
-        tenant,
-        link.id,
-        link.type,
-        link.fromId,
-        link.toId,
-        link.directed,
-        link.version,
-        m.level,
-        m.compartments,
-        link.deletedAt !== null,
-        link.validFrom,
-        link.validTo,
-        occurredAt,
-      ],
+       WHERE link.version < EXCLUDED.version
+       RETURNING tenant, id`,
+      [JSON.stringify(rows)],
     );
-    return res.rowCount ? 'applied' : 'stale';
+    const done = new Set(applied.rows.map((r) => `${r.tenant}/${r.id}`));
+    return items.map((i) => (done.has(`${i.tenant}/${i.link.id}`) && latest.includes(i) ? 'applied' : 'stale'));
   }
+}
+
+/** The item with the highest version per key (a batch may carry several versions of one thing). */
+function latestBy<T>(items: T[], key: (i: T) => string, version: (i: T) => number): T[] {
+  const best = new Map<string, T>();
+  for (const i of items) {
+    const k = key(i);
+    const cur = best.get(k);
+    if (!cur || version(i) > version(cur)) best.set(k, i);
+  }
+  return [...best.values()];
 }
