@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AuditGatewayController } from './audit.controller';
 import { RequestAuditMiddleware } from './request-audit.middleware';
 
@@ -9,6 +9,6 @@ import { RequestAuditMiddleware } from './request-audit.middleware';
 @Module({ controllers: [AuditGatewayController], providers: [RequestAuditMiddleware] })
 export class AuditGatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestAuditMiddleware).forRoutes('*');
+    consumer.apply(RequestAuditMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

@@ -1,4 +1,4 @@
-import { CanActivate, Controller, ExecutionContext, Get, INestApplication, Injectable, MiddlewareConsumer, Module, NestModule, Res } from '@nestjs/common';
+import { CanActivate, Controller, ExecutionContext, Get, INestApplication, Injectable, MiddlewareConsumer, Module, NestModule, RequestMethod, Res } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { PubAck } from 'nats';
@@ -59,7 +59,7 @@ class ThingsController {
 })
 class TestAppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestAuditMiddleware).forRoutes('*');
+    consumer.apply(RequestAuditMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 
