@@ -7,7 +7,7 @@
 //
 //   node tests/bench/er/er.bench.js [--entities 12000] [--seed 42] [--sample 1000]
 'use strict';
-require('./register-ts');
+require('../lib/register-ts');
 const { generatePeople, prng } = require('./people-generator');
 const { normaliseIdentifier, resolve, DEFAULT_THRESHOLDS } = require('@vigie/ontology-domain');
 

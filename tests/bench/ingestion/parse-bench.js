@@ -9,7 +9,7 @@
 //
 //   node tests/bench/ingestion/parse-bench.js [--rows 1000000] [--seed 7] [--keep]
 'use strict';
-require('./register-ts');
+require('../lib/register-ts');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
