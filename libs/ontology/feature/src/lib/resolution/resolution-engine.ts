@@ -20,7 +20,7 @@ import { OntologyEvents } from '../services/ontology-events';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 
 /** Most stored records one blocking key may bring in as candidates (keeps a very common name bounded). */
-const CANDIDATES_PER_KEY = 50;
+const CANDIDATES_PER_KEY = 25;
 
 export interface ResolutionOutcome {
   merged: number;
