@@ -1,4 +1,4 @@
-import knexFactory from 'knex';
+import { knex as knexFactory } from '@mikro-orm/postgresql';
 import { Pool, PoolClient } from 'pg';
 import { canSee, CLASSIFICATION_LEVELS, ClassificationLevel, levelRank, markingsFilter, toPositional } from '@vigie/shared-policy';
 import { stack } from './identity-test.helpers';
@@ -57,7 +57,7 @@ describe('markingsFilter in PostgreSQL agrees with canSee', () => {
     }
   });
 
-  it('through knex whereRaw (the builder MikroORM uses), counts included', async () => {
+  it('through knex whereRaw (the query builder MikroORM is built on, as it exports it), counts included', async () => {
     const knex = knexFactory({ client: 'pg' });
     try {
       for (const actor of actors) {
