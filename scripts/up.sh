@@ -21,6 +21,19 @@ if [ -f scripts/lib/prepare.d/demo.sh ]; then
   . scripts/lib/prepare.d/demo.sh
 fi
 
+# The development tenants (config/realms/*.yaml) and their users, for the first login.
+demo_logins() {
+  [ -f .vigie/secrets/realms/dev-user-password ] || return 0
+  local realm users
+  echo "  Demo tenants (realm = tenant), password for every user: $(cat .vigie/secrets/realms/dev-user-password)"
+  for file in config/realms/*.yaml; do
+    realm=$(basename "$file" .yaml)
+    users=$(grep -o 'username: [a-z0-9-]*' "$file" | cut -d' ' -f2 | paste -sd' ' -)
+    echo "    ${realm}: ${users}"
+  done
+  echo "  Token for the API: curl -s -d grant_type=password -d client_id=vigie-cli -d username=alpha-ts -d password=… ${KEYCLOAK_URL}/realms/alpha/protocol/openid-connect/token"
+}
+
 cat <<MSG
 
   Vigie is up ($((SECONDS - started))s).
@@ -28,7 +41,7 @@ cat <<MSG
   API           http://127.0.0.1:3000/api/v1   (health: /api/v1/health)
   API docs      http://127.0.0.1:3000/api/docs
   Keycloak      ${KEYCLOAK_URL}/admin   (admin / see .vigie/stack.env)
-$( [ -f .vigie/demo-credentials.txt ] && sed 's/^/  /' .vigie/demo-credentials.txt )
+$(demo_logins)
 
   Logs: .vigie/logs/    Stop: npm run down
 MSG
