@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// End-to-end ingestion benchmark, against the running local stack (npm run up):
+//   upload of a generated CSV of N rows (each row: a person, a phone, a link between them)
+//   through the gateway, until the job is completed (every object and link committed by the
+//   ontology writer) — beside a raw COPY of the same file into a bare table, in the same run.
+// Prints JSON: rows/s of both, the ratio to COPY, the phases of the job, and the peak RSS
+// (VmHWM, reset at the start when the kernel allows) and RSS samples of every service process.
+//   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest]
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const launcher = require('../../../scripts/lib/services.cjs');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const ROWS = Number(arg('rows', 200_000));
+const TIMEOUT_MS = Number(arg('timeout-min', 120)) * 60_000;
+const USER = arg('user', 'alpha-ingest');
+const REALM = arg('realm', 'alpha');
+const stack = launcher.loadStackEnv();
+const gateway = `http://127.0.0.1:${launcher.SERVICES.find((s) => s.name === 'gateway').httpPort}`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const MAPPING = `
+version: 1
+name: bench-people-with-phones
+markings: { level: NP, compartments: [] }
+objects:
+  person:
+    type: Person
+    key: "person:{id}"
+    properties:
+      fullName: { concat: [first_name, last_name] }
+      givenName: first_name
+      familyName: last_name
+      birthDate: { field: birth_date, transforms: [{ date: DD/MM/YYYY }] }
+      birthPlace: city
+  phone:
+    type: Phone
+    key: "phone:{phone}"
+    properties:
+      number: phone
+links:
+  - type: uses
+    from: person
+    to: phone
+`;
+
+const FIRST = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Luc', 'Camille', 'Nicolas', 'Julie', 'Ahmed', 'Fatima', 'Chen', 'Olga'];
+const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Garcia', 'Nguyen'];
+const CITIES = ['Paris', 'Lyon', 'Marseille', 'Toulouse', 'Nantes', 'Lille', 'Rennes', 'Brest'];
+
+/** Writes the CSV (streamed); returns its size. Each row: a distinct person and a distinct phone. */
+async function generate(file, rows, tag) {
+  const out = fs.createWriteStream(file);
+  const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
+  await write('id,first_name,last_name,birth_date,phone,city\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const d = String(1 + (i % 28)).padStart(2, '0');
+    const m = String(1 + (i % 12)).padStart(2, '0');
+    chunk += `${tag}-${i},${FIRST[i % 12]},${LAST[(i * 7) % 12]}${i},${d}/${m}/${1950 + (i % 50)},+336${String(10_000_000 + i).slice(-8)},${CITIES[i % 8]}\n`;
+    if (chunk.length > 1 << 16) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise((r) => out.end(r));
+  return fs.statSync(file).size;
+}
+
+function copyBaseline(file) {
+  const url = stack.VIGIE_PG_ADMIN_URL || stack.VIGIE_DB_URL_INGESTION;
+  const table = `bench_copy_${process.pid}`;
+  const started = process.hrtime.bigint();
+  const r = spawnSync(
+    'psql',
+    [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE TEMP TABLE ${table} (id text, first_name text, last_name text, birth_date text, phone text, city text)`, '-c', `\\copy ${table} FROM '${file}' WITH (FORMAT csv, HEADER true)`, '-c', `SELECT count(*) FROM ${table}`, '-At'],
+    { encoding: 'utf8' },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`COPY baseline failed: ${r.stderr}`);
+  const copied = Number(r.stdout.trim().split('\n').pop());
+  return { seconds: round(seconds), rows: copied, rowsPerSecond: Math.round(copied / seconds) };
+}
+
+async function token() {
+  const password = fs.readFileSync(path.join(launcher.realmSecretsDir(stack), 'dev-user-password'), 'utf8').trim();
+  const res = await fetch(`${stack.KEYCLOAK_URL}/realms/${REALM}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'vigie-cli', username: USER, password }),
+  });
+  const body = await res.json();
+  if (!body.access_token) throw new Error(`login ${USER}@${REALM} failed: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+function servicePids() {
+  const dir = path.join(launcher.stateDir(), 'run');
+  const pids = {};
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.pid'))) {
+    const pid = Number(fs.readFileSync(path.join(dir, f), 'utf8'));
+    if (pid && fs.existsSync(`/proc/${pid}/status`)) pids[f.replace(/\.pid$/, '')] = pid;
+  }
+  return pids;
+}
+
+function memoryOf(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { rssMiB: round(kb('VmRSS') / 1024), hwmMiB: round(kb('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+/** Resets the peak RSS (VmHWM) of a process (`echo 5 > /proc/<pid>/clear_refs`); false when not allowed. */
+function resetPeak(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const round = (x) => Math.round(x * 100) / 100;
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-ingest-bench-'));
+  const file = path.join(dir, 'people.csv');
+  const tag = randomBytes(4).toString('hex');
+  try {
+    const bytes = await generate(file, ROWS, tag);
+    const copy = copyBaseline(file);
+    const bearer = await token();
+    const pids = servicePids();
+    const peakReset = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, resetPeak(pid)]));
+    const samples = Object.fromEntries(Object.keys(pids).map((n) => [n, []]));
+    const sample = (label) => {
+      for (const [n, pid] of Object.entries(pids)) {
+        const m = memoryOf(pid);
+        if (m) samples[n].push({ at: label, rssMiB: m.rssMiB });
+      }
+    };
+    sample('start');
+
+    // Upload: multipart, streamed from the file.
+    const boundary = `----vigiebench${tag}`;
+    async function* body() {
+      const field = (k, v) => Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+      yield field('format', 'csv');
+      yield field('source', `bench-${tag}`);
+      yield field('mapping', MAPPING);
+      yield Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="people.csv"\r\ncontent-type: text/csv\r\n\r\n`);
+      for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 16 })) yield chunk;
+      yield Buffer.from(`\r\n--${boundary}--\r\n`);
+    }
+    const t0 = Date.now();
+    const res = await fetch(`${gateway}/api/v1/ingest/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: body(),
+      duplex: 'half',
+    });
+    const created = await res.json();
+    if (res.status !== 201) throw new Error(`upload refused: HTTP ${res.status} ${JSON.stringify(created)}`);
+    const uploadSeconds = (Date.now() - t0) / 1000;
+    sample('uploaded');
+
+    let job = created;
+    let readAllAt = null;
+    let auth = bearer;
+    let authAt = Date.now();
+    const marks = new Set();
+    while (!['completed', 'failed', 'cancelled'].includes(job.status)) {
+      if (Date.now() - t0 > TIMEOUT_MS) throw new Error(`job ${job.id} not done after ${TIMEOUT_MS / 60000} min: ${JSON.stringify(job.counts)}`);
+      await sleep(500);
+      if (Date.now() - authAt > 120_000) {
+        auth = await token();
+        authAt = Date.now();
+      }
+      const r = await fetch(`${gateway}/api/v1/ingest/jobs/${created.id}`, { headers: { authorization: `Bearer ${auth}` } });
+      if (r.ok) job = await r.json();
+      if (readAllAt === null && job.counts.read >= ROWS) readAllAt = Date.now();
+      for (const q of [25, 50, 75]) {
+        if (!marks.has(q) && job.counts.written >= (ROWS * q) / 100) {
+          marks.add(q);
+          sample(`${q}% written`);
+        }
+      }
+    }
+    const totalSeconds = (Date.now() - t0) / 1000;
+    sample('completed');
+    const peak = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, memoryOf(pid)?.hwmMiB ?? null]));
+    const rowsPerSecond = Math.round(ROWS / totalSeconds);
+    console.log(
+      JSON.stringify(
+        {
+          rows: ROWS,
+          bytes,
+          baseline: { name: 'psql \\copy into a bare table', ...copy },
+          ingest: {
+            jobId: job.id,
+            status: job.status,
+            counts: job.counts,
+            balanced: job.counts.read === job.counts.written + job.counts.quarantined,
+            uploadSeconds: round(uploadSeconds),
+            readAndPublishedSeconds: readAllAt ? round((readAllAt - t0) / 1000) : null,
+            totalSeconds: round(totalSeconds),
+            rowsPerSecond,
+            objectsAndLinksPerSecond: Math.round((3 * ROWS) / totalSeconds),
+          },
+          ratioToCopy: round(rowsPerSecond / copy.rowsPerSecond),
+          peakRssMiB: peak,
+          peakRssResetAtStart: peakReset,
+          rssSamplesMiB: samples,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error.stack ?? error.message);
+  console.log(JSON.stringify({ error: error.message }));
+  process.exit(1);
+});
