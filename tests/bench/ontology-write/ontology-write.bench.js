@@ -143,27 +143,8 @@ async function main() {
   const copyMs = performance.now() - t0;
   const [{ n: copied }] = (await pg.query(`SELECT (SELECT count(*) FROM bench_object) + (SELECT count(*) FROM bench_link) AS n`)).rows;
 
-  // Clean up the bench tenant (the history and resolution rows too).
   const tenants = [tenant, writeOnlyTenant];
   const stored = (await pg.query(`SELECT (SELECT count(*) FROM ontology.object WHERE tenant = $1)::int AS objects, (SELECT count(*) FROM ontology.link WHERE tenant = $1)::int AS links, (SELECT count(*) FROM ontology.object_version WHERE tenant = $1)::int AS versions`, [tenant])).rows[0];
-  for (const sql of [
-    `DELETE FROM ontology.resolution_pending WHERE tenant = $1`,
-    `DELETE FROM ontology.entity_membership WHERE tenant = $1`,
-    `DELETE FROM ontology.review_item WHERE tenant = $1`,
-    `DELETE FROM ontology.merge WHERE tenant = $1`,
-    `DELETE FROM ontology.entity WHERE tenant = $1`,
-    `DELETE FROM ontology.identity_key WHERE tenant = $1`,
-    `DELETE FROM ontology.blocking_key WHERE tenant = $1`,
-    `DELETE FROM ontology.link_version WHERE tenant = $1`,
-    `DELETE FROM ontology.link WHERE tenant = $1`,
-    `DELETE FROM ontology.object_version WHERE tenant = $1`,
-    `DELETE FROM ontology.object WHERE tenant = $1`,
-    `DELETE FROM ontology.ontology_document WHERE tenant = $1`,
-  ]) for (const t of tenants) await pg.query(sql, [t]);
-  await pg.end();
-  await nc.drain();
-  await orm.close(true);
-
   const records = objects + links;
   const perSecond = (n, ms) => Math.round((n * 1000) / ms);
   const result = {
@@ -186,6 +167,25 @@ async function main() {
     },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  // Clean up the bench tenant (the history and resolution rows too).
+  for (const sql of [
+    `DELETE FROM ontology.resolution_pending WHERE tenant = $1`,
+    `DELETE FROM ontology.entity_membership WHERE tenant = $1`,
+    `DELETE FROM ontology.review_item WHERE tenant = $1`,
+    `DELETE FROM ontology.merge WHERE tenant = $1`,
+    `DELETE FROM ontology.entity WHERE tenant = $1`,
+    `DELETE FROM ontology.identity_key WHERE tenant = $1`,
+    `DELETE FROM ontology.blocking_key WHERE tenant = $1`,
+    `DELETE FROM ontology.link_version WHERE tenant = $1`,
+    `DELETE FROM ontology.link WHERE tenant = $1`,
+    `DELETE FROM ontology.object_version WHERE tenant = $1`,
+    `DELETE FROM ontology.object WHERE tenant = $1`,
+    `DELETE FROM ontology.ontology_document WHERE tenant = $1`,
+  ]) for (const t of tenants) await pg.query(sql, [t]);
+  await pg.end();
+  await nc.drain();
+  await orm.close(true);
+
 }
 
 main().catch((error) => {

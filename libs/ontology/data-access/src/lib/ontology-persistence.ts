@@ -15,6 +15,7 @@ import {
 } from './entities/resolution.entity';
 import { Migration20261128150000_ontology_storage } from './migrations/Migration20261128150000_ontology_storage';
 import { Migration20261128160000_resolution_pending } from './migrations/Migration20261128160000_resolution_pending';
+import { Migration20261128170000_reference_indexes } from './migrations/Migration20261128170000_reference_indexes';
 
 /** Entities and migrations of the ontology schema, for the service definition's `persistence`. */
 export const ONTOLOGY_ENTITIES = [
@@ -33,4 +34,4 @@ export const ONTOLOGY_ENTITIES = [
   ResolutionPendingEntity,
 ];
 
-export const ONTOLOGY_MIGRATIONS = [Migration20261128150000_ontology_storage, Migration20261128160000_resolution_pending];
+export const ONTOLOGY_MIGRATIONS = [Migration20261128150000_ontology_storage, Migration20261128160000_resolution_pending, Migration20261128170000_reference_indexes];
