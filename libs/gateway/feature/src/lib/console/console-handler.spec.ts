@@ -4,7 +4,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConsoleConfig } from './console.config';
-import { isApiPath, resolveConsoleDir } from './console-handler';
+import express from 'express';
+import { AddressInfo } from 'node:net';
+import { createConsoleHandler, isApiPath, resolveConsoleDir } from './console-handler';
 import { ConsoleModule, consoleHandlerOptions } from './console.module';
 import { consoleContentSecurityPolicy } from './console-security';
 
@@ -90,13 +92,14 @@ describe('console helpers', () => {
     expect(isApiPath('/')).toBe(false);
   });
 
-  it('resolveConsoleDir takes the first candidate holding index.html, or none', () => {
+  it('resolveConsoleDir takes the first candidate holding index.html, else the first one', () => {
     const empty = mkdtempSync(join(tmpdir(), 'vigie-console-empty-'));
     const built = mkdtempSync(join(tmpdir(), 'vigie-console-built-'));
     writeFileSync(join(built, 'index.html'), 'x');
     try {
       expect(resolveConsoleDir(undefined, [empty, built])).toBe(built);
-      expect(resolveConsoleDir(undefined, [empty])).toBeNull();
+      expect(resolveConsoleDir(undefined, [empty])).toBe(empty);
+      expect(resolveConsoleDir(undefined, [])).toBeNull();
       expect(resolveConsoleDir('/explicit', [built])).toBe('/explicit');
     } finally {
       rmSync(empty, { recursive: true, force: true });
@@ -113,5 +116,22 @@ describe('console helpers', () => {
 
   it('refuses a bad client id naming the variable', () => {
     expect(() => loadConsoleConfig({ CONSOLE_CLIENT_ID: 'Bad Client' })).toThrow(/CONSOLE_CLIENT_ID/);
+  });
+
+  it('serves a console built after start, and only the config before', async () => {
+    const later = mkdtempSync(join(tmpdir(), 'vigie-console-later-'));
+    const app = express().use(createConsoleHandler({ dir: later, config: { keycloakUrl: 'http://kc:8080', clientId: 'vigie-console', defaultRealm: null } }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${url}/`)).status).toBe(404);
+      expect((await fetch(`${url}/console-config.json`)).status).toBe(200);
+      writeFileSync(join(later, 'index.html'), '<title>built later</title>');
+      expect(await (await fetch(`${url}/search`)).text()).toContain('built later');
+    } finally {
+      server.close();
+      rmSync(later, { recursive: true, force: true });
+    }
   });
 });

@@ -21,11 +21,14 @@ export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');
 }
 
-/** Picks the console folder: the explicit one, else the first candidate holding an `index.html`. */
+/**
+ * Picks the console folder: the explicit one, else the first candidate holding an `index.html`,
+ * else the first candidate (a console built after the gateway started is then served too).
+ */
 export function resolveConsoleDir(explicit: string | undefined, candidates: string[]): string | null {
   if (explicit) return resolve(explicit);
   for (const candidate of candidates) if (existsSync(join(candidate, 'index.html'))) return resolve(candidate);
-  return null;
+  return candidates.length ? resolve(candidates[0]) : null;
 }
 
 /**
