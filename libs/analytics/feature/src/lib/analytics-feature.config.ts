@@ -18,6 +18,6 @@ export const analyticsFeatureConfigSchema = baseConfigSchema
     /** How often the projection lag is measured (metric and health). */
     PROJECTION_LAG_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(2000),
     /** Events applied per transaction by the projector. */
-    PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(128),
+    PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
   });
 export type AnalyticsFeatureConfig = z.infer<typeof analyticsFeatureConfigSchema>;

@@ -16,7 +16,10 @@ export const TSV_SQL = (title: string, body: string) => `(
  * Each call runs inside the caller's transaction.
  */
 export class ProjectionWriter {
-  private readonly ontologies = new Map<string, OntologyDocument>();
+  /** Each tenant's ontology document (or its absence), reread after a while: another replica may have applied a change. */
+  private readonly ontologies = new Map<string, { document: OntologyDocument | undefined; at: number }>();
+
+  constructor(private readonly ontologyTtlMs = 30_000) {}
 
   async applyTypes(tx: Queryable, tenant: string, document: OntologyDocument): Promise<ApplyOutcome> {
     const res = await tx.query(
@@ -25,17 +28,17 @@ export class ProjectionWriter {
        WHERE tenant_ontology.version < EXCLUDED.version`,
       [tenant, document.version, JSON.stringify(document)],
     );
-    if (res.rowCount) this.ontologies.set(tenant, document);
+    if (res.rowCount) this.ontologies.set(tenant, { document, at: Date.now() });
     return res.rowCount ? 'applied' : 'stale';
   }
 
   private async ontologyOf(tx: Queryable, tenant: string): Promise<OntologyDocument | undefined> {
     const cached = this.ontologies.get(tenant);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < this.ontologyTtlMs) return cached.document;
     const res = await tx.query<{ document: OntologyDocument }>(`SELECT document FROM tenant_ontology WHERE tenant = $1`, [tenant]);
-    const doc = res.rows[0]?.document;
-    if (doc) this.ontologies.set(tenant, doc);
-    return doc;
+    const document = res.rows[0]?.document;
+    this.ontologies.set(tenant, { document, at: Date.now() });
+    return document;
   }
 
   async applyObject(tx: Queryable, tenant: string, object: ObjectView, occurredAt: string): Promise<ApplyOutcome> {

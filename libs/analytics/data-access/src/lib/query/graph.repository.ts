@@ -80,8 +80,10 @@ export class GraphRepository {
     } else if (direction === 'in') {
       parts.push(`SELECT ${cols} FROM link l WHERE l.tenant = ${t} AND l.from_id = ANY (${set}::uuid[]) AND NOT l.directed AND ${common.join(' AND ')}${types ? ` AND l.to_type = ANY (${types}::text[])` : ''}`);
     }
-    const res = await this.db.query<EdgeRow>(parts.join(' UNION '), p.values);
-    return res.rows.map(toEdge);
+    const res = await this.db.query<EdgeRow>(parts.join(' UNION ALL '), p.values);
+    // A link with both ends in the set comes from both branches: keep it once.
+    const seen = new Set<string>();
+    return res.rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map(toEdge);
   }
 
   /** Objects the reader may see (not deleted), with the title only if the title property is visible too. */
