@@ -19,6 +19,9 @@ import { recordedActor } from '../services/access';
 import { OntologyEvents } from '../services/ontology-events';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 
+/** Most review pairs one written record may add to the queue in one run (best scores first): a common name must not flood the queue. */
+const MAX_REVIEWS_PER_RECORD = 5;
+
 /** Most stored records one blocking key may bring in as candidates (keeps a very common name bounded). */
 const CANDIDATES_PER_KEY = 25;
 
@@ -224,7 +227,16 @@ export class ResolutionEngine {
       }
     }
 
-    const pending = reviews.filter((r) => !sameEntity(r.leftId, r.rightId));
+    const perRecord = new Map<string, number>();
+    const pending = reviews
+      .filter((r) => !sameEntity(r.leftId, r.rightId))
+      .sort((x, y) => y.score - x.score)
+      .filter((r) => {
+        const owner = writtenIds.has(r.leftId) ? r.leftId : r.rightId;
+        const n = perRecord.get(owner) ?? 0;
+        perRecord.set(owner, n + 1);
+        return n < MAX_REVIEWS_PER_RECORD;
+      });
     const queued = await this.resolution.enqueueReviews(sql, tenant, pending);
     if (queued) {
       await this.outbox.add(sql, [
