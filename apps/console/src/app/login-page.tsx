@@ -1,5 +1,4 @@
 import { FormEvent, useState } from 'react';
-import { REALM_PATTERN } from '../lib/console-config';
 import { useI18n } from './i18n-context';
 
 /** Before login: the organisation (realm) and a button to Keycloak's own login page. */
@@ -22,7 +21,7 @@ export function LoginPage({ defaultRealm, message, onLogin }: { defaultRealm: st
           </p>
         )}
         <label htmlFor="login-realm">{t('login.realm')}</label>
-        <input id="login-realm" name="realm" required pattern={REALM_PATTERN.source} value={realm} onChange={(e) => setRealm(e.target.value)} aria-describedby="login-realm-help" autoComplete="organization" autoFocus />
+        <input id="login-realm" name="realm" required pattern="[a-z0-9][a-z0-9_\-]{0,63}" value={realm} onChange={(e) => setRealm(e.target.value)} aria-describedby="login-realm-help" autoComplete="organization" autoFocus />
         <p id="login-realm-help" className="muted">
           {t('login.realmHelp')}
         </p>
