@@ -55,6 +55,28 @@ describe('audit pipeline (running audit service)', () => {
     expect(await countRecords(db, tenant)).toBe(2);
   });
 
+  it('dead-letters an event the store cannot hold and still chains the rest of its batch', async () => {
+    const tenant = newTenant('poison');
+    const js = nc.jetstream();
+    const codec = JSONCodec();
+    const bad = sampleEvent(tenant, 1, { details: { note: 'nul \u0000 here' } });
+    const good = sampleEvent(tenant, 2);
+    await js.publish(auditSubjectFor(bad.action), codec.encode(bad), { msgID: bad.id });
+    await js.publish(auditSubjectFor(good.action), codec.encode(good), { msgID: good.id });
+    await waitFor('the good event', async () => (await countRecords(db, tenant)) === 1);
+    const setup = await connectAs('setup');
+    try {
+      const jsm = await setup.jetstreamManager();
+      const dead = await waitFor('the dead-lettered event', async () => {
+        const m = await jsm.streams.getMessage('DEADLETTER', { last_by_subj: 'audit.v1.deadletter.audit' });
+        return (codec.decode(m.data) as { id: string }).id === bad.id ? m : undefined;
+      });
+      expect(dead.header.get('x-dead-letter-reason')).toMatch(/NUL/);
+    } finally {
+      await setup.close();
+    }
+  });
+
   it('skips duplicates inside a batch and across batches (writer idempotence)', async () => {
     const tenant = newTenant('dup');
     const events = [1, 2, 3].map((i) => sampleEvent(tenant, i));

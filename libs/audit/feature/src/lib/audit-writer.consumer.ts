@@ -29,6 +29,20 @@ function assertStorable(event: AuditEvent): void {
   }
 }
 
+/**
+ * A batch the database refuses for its data (SQLSTATE class 22 data exception, 23 integrity
+ * violation — e.g. a date PostgreSQL cannot hold) would fail on every redelivery: it is turned
+ * into a poison error, so the consumer retries the batch one event at a time and dead-letters only
+ * the bad one. Anything else (connection lost, database down) stays transient: nak and retry.
+ */
+export function asPoisonIfData(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code)) {
+    return new PoisonMessageError(`The audit store refused the event data (SQLSTATE ${code}): ${(error as Error).message}`);
+  }
+  return error;
+}
+
 @Injectable()
 export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: DurableConsumer<AuditEventContract>;
@@ -53,7 +67,9 @@ export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicatio
       handleBatch: async (items) => {
         const events = items.map(({ payload }) => payload as AuditEvent);
         events.forEach(assertStorable);
-        const result = await this.writer.appendBatch(events);
+        const result = await this.writer.appendBatch(events).catch((error: unknown) => {
+          throw asPoisonIfData(error);
+        });
         if (result.duplicates) this.logger.info({ duplicates: result.duplicates }, 'redelivered audit events skipped');
       },
     });
