@@ -1,0 +1,15 @@
+import { analyticsService } from './analytics.service-definition';
+
+describe('analytics service definition', () => {
+  it('declares the ONTOLOGY projector consumer, its migration and the projection health', () => {
+    expect(analyticsService.consumers).toEqual([expect.objectContaining({ stream: 'ONTOLOGY', durable: 'analytics-projector' })]);
+    expect(analyticsService.persistence?.migrations.map((m) => m.name)).toEqual(['Migration20261128160000_analytics_projections']);
+    expect(analyticsService.healthIndicators?.map((h) => h.name)).toEqual(['ProjectionHealthIndicator']);
+  });
+
+  it('refuses a configuration without a database, naming the variable', () => {
+    const parsed = analyticsService.configSchema.safeParse({ HEALTH_PORT: '3104' });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('DATABASE_URL');
+  });
+});
