@@ -10,6 +10,8 @@ import { call, eventually, ingestionConnection, runSuffix, setupConnection, toke
  * token dead-lettered with the reason.
  */
 const codec = JSONCodec<unknown>();
+/** INGEST is one work queue shared with every other suite's jobs: ours may wait behind theirs. */
+const QUEUE_WAIT_MS = 150_000;
 const sfx = runSuffix();
 const NP = { level: 'NP' as const, compartments: [] as string[] };
 const reader = { user: 'alpha-ts' };
@@ -70,13 +72,14 @@ describe('INGEST consumer of the running ontology service', () => {
 
   it('writes a batch under the tenant of the publisher token and reports refused records for quarantine', async () => {
     await publish(first, batchMessageId({ jobId, seq: 0 }), `Bearer ${await tokenOf('alpha', 'alpha-ingest')}`);
-    const [person] = await eventually(people, (list) => list.length === 1);
+    const [person] = await eventually(people, (list) => list.length === 1, QUEUE_WAIT_MS);
     expect(person).toMatchObject({ version: 1, provenance: { source: `registre-${sfx}`, jobId, line: 1 }, properties: { phones: { value: ['+33698765432'] } } });
     const links = await call<{ items: { type: string }[] }>('GET', `/links?objectId=${person!.id}`, reader);
     expect(links.body.items.map((l) => l.type)).toEqual(['uses']);
     const processed = await eventually(
       () => streamMessages<BatchProcessedPayload>('ONTOLOGY', 'ontology.v1.events.batch.processed', (p) => p.jobId === jobId && p.seq === 0),
       (list) => list.length > 0,
+      QUEUE_WAIT_MS,
     );
     expect(processed[0]!.payload).toMatchObject({ tenant: 'alpha', objects: { created: 2, updated: 0, unchanged: 0 }, links: { created: 1 } });
     expect(processed[0]!.payload.rejected).toEqual([expect.objectContaining({ kind: 'object', sourceKey: 't2', code: 'INVALID_IDENTIFIER', line: 3, recordKey: 'rec-3' })]);
@@ -93,6 +96,7 @@ describe('INGEST consumer of the running ontology service', () => {
     await eventually(
       () => streamMessages<BatchProcessedPayload>('ONTOLOGY', 'ontology.v1.events.batch.processed', (p) => p.jobId === `${jobId}-rerun`),
       (list) => list.length > 0,
+      QUEUE_WAIT_MS,
     );
     const list = await people();
     expect(list).toHaveLength(1);
@@ -109,6 +113,7 @@ describe('INGEST consumer of the running ontology service', () => {
     const dead = await eventually(
       () => streamMessages<IngestBatchInput>('DEADLETTER', 'ontology.v1.deadletter.ingest', (p) => p.batchId === forged.batchId),
       (list) => list.length > 0,
+      QUEUE_WAIT_MS,
     );
     expect(dead[0]!.headers['x-dead-letter-reason']).toMatch(/batch refused/);
     expect((await people()).map((p) => p.title)).not.toContain(`Faussaire ${sfx}`);

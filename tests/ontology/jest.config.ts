@@ -3,6 +3,6 @@ export default {
   preset: '../../jest.preset.js',
   rootDir: '.',
   testMatch: ['**/*.integration-spec.ts'],
-  testTimeout: 90000,
+  testTimeout: 240000,
   maxWorkers: 1,
 };
