@@ -387,7 +387,13 @@ export function compileMapping(source: string, ontology: OntologyDocument, optio
     };
   }
   const c = new Collector(doc, lines);
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias with no anchor (`*y`) or an alias bomb: a mistake in the mapping, not a crash.
+    return { ok: false, errors: [{ path: '(syntax)', line: 1, column: 1, message: `the mapping cannot be read: ${(error as Error).message}` }] };
+  }
   if (!isObject(root)) {
     c.add([], 'a mapping is an object with version, objects and links');
     return { ok: false, errors: c.errors };
