@@ -2,6 +2,7 @@ export * from './lib/ingestion-feature.config';
 export * from './lib/ingestion-feature.module';
 export * from './lib/jobs.service';
 export * from './lib/consumers/batch-outcome.consumer';
+export * from './lib/consumers/ingest-dead-letter.consumer';
 export * from './lib/mapping/ontology-mapping.service';
 export * from './lib/runner/job-pipeline';
 export * from './lib/runner/job-progress';

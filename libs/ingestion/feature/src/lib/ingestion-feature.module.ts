@@ -4,6 +4,7 @@ import type { NatsConnection } from 'nats';
 import { IngestionDatabase, JobRepository } from '@vigie/ingestion-data-access';
 import { NATS_CONNECTION } from '@vigie/shared-messaging';
 import { BatchOutcomeConsumer } from './consumers/batch-outcome.consumer';
+import { IngestDeadLetterConsumer } from './consumers/ingest-dead-letter.consumer';
 import { JobsController } from './controllers/jobs.controller';
 import { INGESTION_FEATURE_CONFIG, IngestionFeatureConfig } from './ingestion-feature.config';
 import { JobsService } from './jobs.service';
@@ -32,6 +33,7 @@ export class IngestionFeatureModule {
         JobSchedulerService,
         JobsService,
         BatchOutcomeConsumer,
+        IngestDeadLetterConsumer,
       ],
       exports: [JobsService, JobSchedulerService],
     };

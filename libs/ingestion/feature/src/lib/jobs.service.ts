@@ -11,14 +11,14 @@ import {
   quarantineList,
 } from '@vigie/ingestion-contracts';
 import { IngestionDatabase, JobRecord, JobRepository, toJobView } from '@vigie/ingestion-data-access';
-import { checkStixOntology, clampMarkings, compileMapping } from '@vigie/ingestion-parsers';
+import { checkStixOntology, clampMarkings } from '@vigie/ingestion-parsers';
 import { OntologyDocument } from '@vigie/ontology-contracts';
 import { AuditAction } from '@vigie/audit-contracts';
 import { AuditRecorder } from '@vigie/shared-audit-client';
 import { Actor, hasRole } from '@vigie/shared-auth';
 import { ErrorKind, PlatformErrorCode, PlatformException, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { VigieRole } from '@vigie/shared-policy';
-import { OntologyMappingService } from './mapping/ontology-mapping.service';
+import { OntologyMappingService, safeCompile } from './mapping/ontology-mapping.service';
 import { JobSchedulerService } from './runner/job-scheduler.service';
 import { digestToHex, UploadObjectStore } from './store/upload-object-store';
 
@@ -163,7 +163,7 @@ export class JobsService {
 
   async validateMapping(req: RequestOf<typeof mappingValidate>): Promise<ResponseOf<typeof mappingValidate>> {
     const document = await this.mappings.ontology();
-    const result = compileMapping(req.mapping, document, req.columns ? { columns: req.columns } : {});
+    const result = safeCompile(req.mapping, document, req.columns);
     if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })) };
     const m = result.mapping;
     return { ok: true, objects: m.objects.map((o) => ({ ...o })), links: m.links.map((l) => ({ ...l })), fields: [...m.fields], markings: m.markings };

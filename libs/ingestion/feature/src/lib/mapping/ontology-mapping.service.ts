@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IngestionException, IngestionExceptionCode } from '@vigie/ingestion-contracts';
-import { compileMapping, CompiledMapping, MappingError } from '@vigie/ingestion-parsers';
+import { compileMapping, CompiledMapping, CompileMappingResult, MappingError } from '@vigie/ingestion-parsers';
 import { OntologyDocument, typeList } from '@vigie/ontology-contracts';
 import { ErrorKind, VigieException } from '@vigie/shared-contracts';
 import { runWithCaller, ServiceClient } from '@vigie/shared-messaging';
@@ -16,6 +16,15 @@ export function invalidMapping(errors: readonly MappingError[]): IngestionExcept
   return new IngestionException(IngestionExceptionCode.InvalidMapping, `The mapping does not fit the ontology: ${describeMappingErrors(errors)}`, {
     errors: errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })),
   });
+}
+
+/** `compileMapping`, with anything it throws (the YAML library on unresolved aliases…) turned into a located error. */
+export function safeCompile(text: string, document: OntologyDocument, columns?: readonly string[]): CompileMappingResult {
+  try {
+    return compileMapping(text, document, columns ? { columns } : {});
+  } catch (error) {
+    return { ok: false, errors: [{ path: '(root)', line: 1, column: 1, message: `the mapping cannot be read: ${(error as Error).message}` }] };
+  }
 }
 
 /**
@@ -41,7 +50,7 @@ export class OntologyMappingService {
   }
 
   compile(text: string, document: OntologyDocument, columns?: readonly string[]): CompiledMapping {
-    const result = compileMapping(text, document, columns ? { columns } : {});
+    const result = safeCompile(text, document, columns);
     if (!result.ok) throw invalidMapping(result.errors);
     return result.mapping;
   }
