@@ -75,7 +75,7 @@ async function main() {
   const db = new OntologyDatabase(orm);
   const outbox = new OutboxPublisher(db, new EventPublisher(nc, 10_000));
   const types = new OntologyTypesService(db, outbox);
-  const engine = new ResolutionEngine(db, outbox);
+  const engine = new ResolutionEngine(db, outbox, types);
   const ingest = new IngestService(db, types, outbox, engine);
   const actor = { tenant, subject: 'bench', username: 'bench', roles: ['vigie-ingest'], clearance: 'TS', compartments: ['bench'], kind: 'service', expiresAt: 0 };
   await types.current(tenant); // the default ontology, outside the measure

@@ -50,7 +50,7 @@ export async function startKit(): Promise<OntologyKit> {
   const publisher = new EventPublisher(nc, 5000);
   const outbox = new OutboxPublisher(db, publisher);
   const types = new OntologyTypesService(db, outbox);
-  const engine = new ResolutionEngine(db, outbox);
+  const engine = new ResolutionEngine(db, outbox, types);
   return {
     orm,
     nc,

@@ -74,6 +74,18 @@ export class ResolutionRepository {
     await sql.query(`INSERT INTO resolution_pending (tenant, object_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING`, [tenant, pgArray(objectIds)]);
   }
 
+  /** Records queued for resolution for longer than `olderThanMs` (left by a failed or interrupted run), per tenant. */
+  async stalePending(sql: Sql, olderThanMs: number, limit: number, tenant?: string): Promise<{ tenant: string; objectIds: string[] }[]> {
+    const rows = await sql.query<{ tenant: string; ids: string[] }>(
+      `SELECT tenant, array_agg(object_id) AS ids FROM (
+         SELECT tenant, object_id FROM resolution_pending
+         WHERE queued_at < now() - (? * interval '1 millisecond') ${tenant ? 'AND tenant = ?' : ''} ORDER BY queued_at LIMIT ?
+       ) p GROUP BY tenant`,
+      [olderThanMs, ...(tenant ? [tenant] : []), limit],
+    );
+    return rows.map((r) => ({ tenant: r.tenant, objectIds: r.ids }));
+  }
+
   /** Takes (deletes, inside the caller's transaction) the pending records among `objectIds`. */
   async takePending(sql: Sql, tenant: string, objectIds: string[]): Promise<string[]> {
     if (!objectIds.length) return [];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Actor } from '@vigie/shared-auth';
 import { AuditAction } from '@vigie/audit-contracts';
 import { IdentifierNormaliser, MergeView, ObjectType, OntologyDocument, PropertyValue, ResolutionReason } from '@vigie/ontology-contracts';
@@ -17,6 +17,7 @@ import {
 import { blockingKeys, DEFAULT_THRESHOLDS, identityKey, prepareRecord, resolve, ResolutionRecord, ResolutionThresholds, toResolutionRecord } from '@vigie/ontology-domain';
 import { recordedActor } from '../services/access';
 import { OntologyEvents } from '../services/ontology-events';
+import { OntologyTypesService } from '../services/ontology-types.service';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 
 /** Most review pairs one written record may add to the queue in one run (best scores first): a common name must not flood the queue. */
@@ -82,17 +83,51 @@ class Components {
  * Pairs an analyst rejected or a merge that was undone are never merged automatically again.
  * Every merge is an `entity.merged` event and an `entity.merge` audit event.
  */
+/** The actor of resolution the service does on its own (the sweep of records left queued). */
+export const RESOLUTION_SERVICE_ACTOR: Actor = { tenant: '', subject: 'vigie-ontology', username: 'vigie-ontology', roles: [], clearance: 'TS', compartments: [], kind: 'service', expiresAt: 0 };
+
 @Injectable()
-export class ResolutionEngine {
+export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ontology-resolution');
   private readonly objects = new ObjectRepository();
   private readonly resolution = new ResolutionRepository();
   private readonly outbox = new OutboxRepository();
+  private timer?: NodeJS.Timeout;
   thresholds: ResolutionThresholds = DEFAULT_THRESHOLDS;
 
   constructor(
     private readonly db: OntologyDatabase,
     private readonly outboxPublisher: OutboxPublisher,
+    private readonly types: OntologyTypesService,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.logger.warn(`resolution sweep failed: ${(error as Error).message}`));
+    }, 30_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Resolves records left queued for longer than `olderThanMs` (a resolution that failed after its
+   * write committed, an interrupted service), as the service itself. Returns what it did.
+   */
+  async sweep(olderThanMs = 60_000, limit = 2000, onlyTenant?: string): Promise<ResolutionOutcome> {
+    const stale = await this.db.read((sql) => this.resolution.stalePending(sql, olderThanMs, limit, onlyTenant));
+    const total: ResolutionOutcome = { merged: 0, queuedForReview: 0, entityIds: [] };
+    for (const { tenant, objectIds } of stale) {
+      const { document } = await this.types.current(tenant);
+      const outcome = await this.run(tenant, document, objectIds, { ...RESOLUTION_SERVICE_ACTOR, tenant });
+      total.merged += outcome.merged;
+      total.queuedForReview += outcome.queuedForReview;
+      total.entityIds.push(...outcome.entityIds);
+    }
+    return total;
+  }
 
   /**
    * Resolves those of `objectIds` that are queued for resolution (`queue`, in the transaction of

@@ -1,6 +1,8 @@
 import { IngestBatch, ingestBatchSchema, IngestBatchInput, ObjectView, OntologyExceptionCode } from '@vigie/ontology-contracts';
 import { DEFAULT_THRESHOLDS, scorePair } from '@vigie/ontology-domain';
+import { IngestService } from '../ingest/ingest.service';
 import { actorOf, OntologyKit, startKit, tenantName } from '../../test/test-kit';
+import { ResolutionEngine } from './resolution-engine';
 
 const NP = { level: 'NP' as const, compartments: [] };
 
@@ -118,6 +120,28 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
     expect((await person('A3')).entityId).toBeNull();
     const queue = await kit.resolution.queue(analyst, { status: 'pending', objectType: 'Person', limit: 50 });
     expect(queue.items.some((r) => [r.leftId, r.rightId].includes(a2.id))).toBe(true);
+  });
+
+  it('resolves later the records a failed resolution left queued (the sweep)', async () => {
+    const failing = Object.assign(Object.create(ResolutionEngine.prototype), kit.engine, {
+      run: async () => {
+        throw new Error('resolution interrupted');
+      },
+    }) as ResolutionEngine;
+    const interrupted = new IngestService(kit.db, kit.types, kit.outbox, failing);
+    const records = batch('fichier-c', 0, [
+      { type: 'Person', sourceKey: 'C1', properties: { fullName: 'Noémie Castel', passportNumbers: ['99XY88776'] }, markings: NP, provenance: { recordKey: 'C1' } },
+      { type: 'Person', sourceKey: 'C2', properties: { fullName: 'N. Castel', passportNumbers: ['99 xy 88776'] }, markings: NP, provenance: { recordKey: 'C2' } },
+    ]);
+    await expect(interrupted.write(ingestion, records)).rejects.toThrow('resolution interrupted');
+    expect((await person('C1')).entityId).toBeNull();
+    // A redelivery would resolve them; here nothing comes back, and the sweep does it.
+    const swept = await kit.engine.sweep(0, 2000, tenant);
+    expect(swept.merged).toBeGreaterThanOrEqual(1);
+    const [c1, c2] = [await person('C1'), await person('C2')];
+    expect(c1.entityId).not.toBeNull();
+    expect(c2.entityId).toBe(c1.entityId);
+    expect((await kit.engine.sweep(0, 2000, tenant)).merged).toBe(0);
   });
 
   it('hides entities, reviews and merges involving records the reader may not see', async () => {
