@@ -1,4 +1,4 @@
-import { createContext, ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { combineMarkings, Marking, markingKey } from '../lib/markings';
 
 interface Registry {
@@ -12,25 +12,28 @@ const MarkingsContext = createContext<Registry | null>(null);
 /** Collects the markings of everything on screen; the banners show their combination. */
 export function MarkingsProvider({ children }: { children: ReactNode }) {
   const [byOwner, setByOwner] = useState<Map<symbol, Marking[]>>(() => new Map());
-  const registry = useMemo<Registry>(
-    () => ({
-      combined: combineMarkings([...byOwner.values()].flat()),
-      report: (owner, markings) =>
-        setByOwner((prev) => {
-          const before = prev.get(owner);
-          if (before && before.map(markingKey).join('|') === markings.map(markingKey).join('|')) return prev;
-          return new Map(prev).set(owner, markings);
-        }),
-      withdraw: (owner) =>
-        setByOwner((prev) => {
-          if (!prev.has(owner)) return prev;
-          const next = new Map(prev);
-          next.delete(owner);
-          return next;
-        }),
-    }),
-    [byOwner],
+  // report/withdraw must keep their identity: the hook's cleanup depends on withdraw, and a new
+  // identity on every change would withdraw the markings it just reported.
+  const report = useCallback(
+    (owner: symbol, markings: Marking[]) =>
+      setByOwner((prev) => {
+        const before = prev.get(owner);
+        if (before && before.map(markingKey).join('|') === markings.map(markingKey).join('|')) return prev;
+        return new Map(prev).set(owner, markings);
+      }),
+    [],
   );
+  const withdraw = useCallback(
+    (owner: symbol) =>
+      setByOwner((prev) => {
+        if (!prev.has(owner)) return prev;
+        const next = new Map(prev);
+        next.delete(owner);
+        return next;
+      }),
+    [],
+  );
+  const registry = useMemo<Registry>(() => ({ combined: combineMarkings([...byOwner.values()].flat()), report, withdraw }), [byOwner, report, withdraw]);
   return <MarkingsContext.Provider value={registry}>{children}</MarkingsContext.Provider>;
 }
 
