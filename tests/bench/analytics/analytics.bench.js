@@ -224,13 +224,13 @@ function generate() {
     objects.push({ id: uuidFrom(i, 'o'), type, version: 1, title: name, markings, provenance: { source: 'bench' }, properties, entityId: null,
       createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', deletedAt: null });
   }
-  // Preferential endpoints: the rank of an end is N·u·v (u, v uniform), so low ranks are hubs and degrees follow a power law.
+  // Preferential endpoints: the rank of an end is N·u² (u uniform), so the degree of rank r falls as r^-½: P(degree = k) ~ k^-3.
   const perm = objects.map((_, i) => i);
   for (let i = perm.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [perm[i], perm[j]] = [perm[j], perm[i]];
   }
-  const endIndex = () => perm[Math.floor(N * rand() * rand())];
+  const endIndex = () => perm[Math.floor(N * rand() ** 2)];
   const links = [];
   const degree = new Uint32Array(N);
   for (let i = 0; i < M; i++) {

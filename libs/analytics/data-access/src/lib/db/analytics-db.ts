@@ -26,7 +26,7 @@ export class AnalyticsDb implements Queryable {
   constructor(readonly options: AnalyticsDbOptions) {
     if (!IDENT.test(options.schema)) throw new Error(`Schema "${options.schema}" is not a lowercase SQL identifier`);
     // Session settings as startup options: in place before the first statement of every connection.
-    const settings = [`search_path="${options.schema}",public`, 'TimeZone=UTC', 'pg_trgm.similarity_threshold=0.3', 'pg_trgm.word_similarity_threshold=0.45'];
+    const settings = [`search_path="${options.schema}",public`, 'TimeZone=UTC', 'pg_trgm.similarity_threshold=0.3', 'pg_trgm.word_similarity_threshold=0.6'];
     this.pool = new Pool({
       connectionString: options.url,
       max: options.max ?? 8,
