@@ -9,7 +9,10 @@ import { call, consoleOrigin, eventually, launchChromium, logIn, screenshotDir, 
  * (code + PKCE), search, open an object; the banner shows what is on screen; no request leaves
  * the platform and Keycloak; no CSP violation. Screenshots go to test-output/console-e2e/.
  */
-const sfx = Array.from(randomBytes(8), (b) => 'bcdfghjklmnprstvz'[b % 17]).join('');
+const suffix = () => Array.from(randomBytes(8), (b) => 'bcdfghjklmnprstvz'[b % 17]).join('');
+const sfx = suffix();
+// A second suffix, so that fuzzy matching never brings one object into the other's search.
+const secretName = `Sabine Corvex${suffix()}`;
 const fullName = `Quentin Marlow${sfx}`;
 
 interface SearchResponse {
@@ -21,6 +24,7 @@ let browser: Browser;
 let context: BrowserContext;
 let writerToken: string;
 let objectId: string;
+let secretId: string;
 
 beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
@@ -33,6 +37,14 @@ beforeAll(async () => {
   });
   if (created.status !== 201) throw new Error(`creating the test object failed: ${created.status} ${JSON.stringify(created.body)}`);
   objectId = created.body.id;
+  const secret = await call<{ id: string }>('POST', '/objects', writerToken, {
+    type: 'Person',
+    properties: { fullName: secretName },
+    markings: { level: 'S', compartments: ['op-saphir'] },
+    provenance: { source: `console-e2e-${sfx}` },
+  });
+  if (secret.status !== 201) throw new Error(`creating the secret test object failed: ${secret.status} ${JSON.stringify(secret.body)}`);
+  secretId = secret.body.id;
   await eventually(
     () => call<SearchResponse>('POST', '/search', writerToken, { q: `Marlow${sfx}` }),
     (r) => r.status === 200 && r.body.items.some((i) => i.id === objectId),
@@ -44,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  if (objectId) await call('DELETE', `/objects/${objectId}`, writerToken);
+  for (const id of [objectId, secretId]) if (id) await call('DELETE', `/objects/${id}`, writerToken);
 });
 
 describe('console in a browser', () => {
@@ -99,5 +111,48 @@ describe('console in a browser', () => {
     expect(page.url()).toBe(`${consoleOrigin}/objects/${objectId}`);
 
     expect(watch).toEqual({ outside: [], cspViolations: [], errors: [] });
+  });
+
+  it('shows protected data only once a purpose is stated, and hides it from a user without clearance', async () => {
+    await eventually(
+      () => call<SearchResponse>('POST', '/search', writerToken, { q: secretName }),
+      (r) => r.status === 200 && r.body.items.some((i) => i.id === secretId),
+      60_000,
+    );
+    const analyst = await browser.newContext({ locale: 'en-GB' });
+    try {
+      const page = await analyst.newPage();
+      const watch = watchPage(page);
+      await logIn(page, 'alpha', 'alpha-s');
+      // Without a purpose, S data is neither returned nor counted by search.
+      await page.locator('#search-q').fill(secretName);
+      await page.locator('.search-form button[type="submit"]').click();
+      await page.locator('.results p', { hasText: '0 results' }).waitFor({ timeout: 30_000 });
+      await expect(page.locator('main').innerText()).resolves.not.toContain('Sabine');
+      await expect(page.locator('.banner-top').innerText()).resolves.toBe('NON PROTÉGÉ (UNCLASSIFIED)');
+      // Stating a purpose reloads the screen with it.
+      await page.getByRole('button', { name: 'State a purpose' }).click();
+      await page.locator('#purpose-case').fill('CASE-E2E-S');
+      await page.locator('#purpose-justification').fill('protected object in the console test');
+      await page.locator('.purpose-dialog button[type="submit"]').click();
+      await page.locator('.hits a', { hasText: secretName }).waitFor({ timeout: 30_000 });
+      await page.locator('.banner-top', { hasText: 'SECRET // OP-SAPHIR' }).waitFor({ timeout: 5_000 });
+      await page.screenshot({ path: join(screenshotDir, 'purpose.png'), fullPage: true });
+      expect(watch).toEqual({ outside: [], cspViolations: [], errors: [] });
+    } finally {
+      await analyst.close();
+    }
+
+    const outsider = await browser.newContext({ locale: 'en-GB' });
+    try {
+      const page = await outsider.newPage();
+      await logIn(page, 'alpha', 'alpha-np');
+      await page.goto(`${consoleOrigin}/objects/${secretId}`);
+      await page.locator('main .notice', { hasText: 'Not found, or not visible with your clearance.' }).waitFor({ timeout: 30_000 });
+      await expect(page.locator('main').innerText()).resolves.not.toContain('Sabine');
+      await expect(page.locator('.banner-top').innerText()).resolves.toBe('NON PROTÉGÉ (UNCLASSIFIED)');
+    } finally {
+      await outsider.close();
+    }
   });
 });
