@@ -38,11 +38,13 @@ export class GraphQueryService {
   }
 
   async neighbourhood(viewer: Viewer, req: NeighbourhoodRequest, closeLastHop = false): Promise<SubgraphResponse> {
-    const seeds = await this.seeds(viewer, req.ids);
-    const depth = new Map<string, number>([...seeds.keys()].map((id) => [id, 0]));
+    // The seeds are checked with the final node summaries (one round trip less): a link is visible
+    // only with both of its ends, so nothing is ever expanded from a seed the reader cannot see.
+    const seedIds = [...new Set(req.ids)];
+    const depth = new Map<string, number>(seedIds.map((id) => [id, 0]));
     const edges = new Map<string, ExpandedEdge>();
     const filters: ExpansionFilters = { linkTypes: req.linkTypes, objectTypes: req.objectTypes, window: req.window };
-    let frontier = [...seeds.keys()];
+    let frontier = [...seedIds];
     let truncated = depth.size > req.limit;
     const cut = { nodes: 0, edges: 0 };
     for (let hop = 1; hop <= req.hops && frontier.length && !truncated; hop++) {
@@ -79,6 +81,8 @@ export class GraphQueryService {
       }
     }
     const summaries = await this.repo.objects(viewer, [...depth.keys()]);
+    const missing = seedIds.filter((id) => !summaries.has(id)).length;
+    if (missing) throw new AnalyticsException(AnalyticsExceptionCode.ObjectNotFound, `${missing} of the ${seedIds.length} objects asked for are not found`);
     const nodes: GraphNode[] = [];
     for (const [id, d] of depth) {
       const s = summaries.get(id);
