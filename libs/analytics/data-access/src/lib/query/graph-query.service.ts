@@ -216,10 +216,11 @@ export class GraphQueryService {
       depths[side] += 1;
       frontiers[side] = next;
       if (meet) {
+        const meeting = meet.node;
         const half = (p: Map<string, [string, ExpandedEdge | null]>) => {
-          const nodes = [meet!.node];
+          const nodes = [meeting];
           const edges: ExpandedEdge[] = [];
-          let cur = meet!.node;
+          let cur = meeting;
           for (;;) {
             const [prev, edge] = p.get(cur) as [string, ExpandedEdge | null];
             if (!edge) break;
