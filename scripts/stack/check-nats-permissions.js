@@ -35,7 +35,9 @@ const CASES = [
   ['gateway', 'pub', '$JS.API.STREAM.DELETE.AUDIT', 'deny'],
   ['gateway', 'pub', '$JS.API.CONSUMER.CREATE.AUDIT', 'deny'],
   ['gateway', 'pub', '$JS.API.STREAM.MSG.GET.ONTOLOGY', 'deny'],
-  ['gateway', 'pub', '$O.sources.C.x', 'deny'],
+  ['gateway', 'pub', '$O.sources.C.x', 'allow'], // the gateway streams uploads into the object store
+  ['analytics', 'pub', '$O.sources.C.x', 'deny'],
+  ['audit', 'pub', '$O.sources.C.x', 'deny'],
   ['identity', 'sub', 'identity.v1.>', 'allow'],
   ['identity', 'pub', 'ontology.v1.object.get', 'deny'],
   ['identity', 'pub', 'audit.v1.events.login.failed', 'allow'],

@@ -44,7 +44,7 @@ describe('module boundaries', () => {
   });
 
   it('refuses shared plumbing depending on a domain', () => {
-    const { status, output } = lintAs('libs/shared/messaging/src/forbidden.ts', "import { auditHealthCheck } from '@vigie/audit-contracts';\nexport const c = auditHealthCheck;\n");
+    const { status, output } = lintAs('libs/shared/messaging/src/forbidden.ts', "import { ontologyHealthCheck } from '@vigie/ontology-contracts';\nexport const c = ontologyHealthCheck;\n");
     expect(status).toBe(1);
     expect(output).toMatch(/enforce-module-boundaries/);
   });
