@@ -4,7 +4,7 @@ import { connectSetup, expectBalanced, login, PEOPLE_MAPPING, peopleCsv, process
 
 // Small batches, little read-ahead and a short lease: the reader is still in the middle of the
 // file when the service is killed, and the restarted service takes the job over quickly.
-const THROTTLED = { INGESTION_BATCH_MAX_ITEMS: '150', INGESTION_MAX_UNPROCESSED_BATCHES: '2', INGESTION_LEASE_MS: '3000', INGESTION_POLL_MS: '500' };
+const THROTTLED = { INGESTION_BATCH_MAX_ITEMS: '60', INGESTION_MAX_UNPROCESSED_BATCHES: '2', INGESTION_LEASE_MS: '3000', INGESTION_POLL_MS: '500' };
 
 async function restartIngestion(overrides: Record<string, string> = {}, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   await launcher.stop('ingestion', { signal });
@@ -28,14 +28,14 @@ afterAll(async () => {
 
 describe('a job survives kill -9 of the ingestion service', () => {
   it('resumes from its last acknowledged batch and completes with exact counts, no record lost or written twice', async () => {
-    const rows = 1500;
+    const rows = 600;
     const since = new Date();
     const data = Buffer.concat([peopleCsv(rows, 300_000), Buffer.from('bad,row\n')]);
     const created = await upload(token, 'kill.csv', data, { format: 'csv', source: uniqueSource('kill'), mapping: PEOPLE_MAPPING });
     expect(created.status).toBe(201);
-    const mid = await waitJob(token, created.body.id, 60_000, (j) => (j.position?.index ?? -1) >= 150 || j.status !== 'pending' && j.status !== 'running');
+    const mid = await waitJob(token, created.body.id, 60_000, (j) => (j.position?.index ?? -1) >= 100 || j.status !== 'pending' && j.status !== 'running');
     expect(mid.status).toBe('running');
-    expect(mid.position!.index).toBeLessThan(rows - 150);
+    expect(mid.position!.index).toBeLessThan(rows - 100);
 
     await restartIngestion(THROTTLED, 'SIGKILL');
 
