@@ -22,7 +22,6 @@ export async function createGatewayApp(config: GatewayConfig, metrics = new Serv
   const app = await NestFactory.create(GatewayRootModule, { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false });
   app.use(json({ limit: config.BODY_LIMIT }));
   app.setGlobalPrefix(API_PREFIX);
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

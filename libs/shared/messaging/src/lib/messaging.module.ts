@@ -16,7 +16,7 @@ class NatsConnectionCloser implements OnApplicationShutdown {
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.nc.isClosed()) await this.nc.drain();
+    if (!this.nc.isClosed() && !this.nc.isDraining()) await this.nc.drain();
   }
 }
 

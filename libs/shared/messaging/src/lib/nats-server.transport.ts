@@ -69,7 +69,8 @@ export class VigieNatsServer extends ServerNats {
 
   override async close(): Promise<void> {
     const nc = (this as unknown as { natsClient: NatsConnection | null }).natsClient;
-    if (nc && !nc.isClosed()) {
+    // Idempotent: a second close while draining must not throw CONNECTION_DRAINING.
+    if (nc && !nc.isClosed() && !nc.isDraining()) {
       await nc.drain();
     }
     await super.close();

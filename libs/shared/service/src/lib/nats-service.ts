@@ -129,7 +129,6 @@ export async function runNatsService<C extends BaseConfig>(def: NatsServiceDefin
   const metrics = new ServiceMetrics(def.service);
   const app = await NestFactory.create(rootModule(def, config, metrics), { logger: new PinoNestLogger(logger), abortOnError: false });
   app.connectMicroservice({ strategy: new VigieNatsServer(config, def.service) }, { inheritAppConfig: true });
-  app.enableShutdownHooks();
   await app.startAllMicroservices();
   await app.listen(config.HEALTH_PORT, '0.0.0.0');
   logger.info({ healthPort: config.HEALTH_PORT }, `vigie-${def.service} ready`);
