@@ -272,11 +272,14 @@ export class JobRun {
 }
 
 /**
- * The batches of a job between publish and checkpoint: at most `maxInFlight` unacknowledged;
- * checkpoints are committed strictly in order, each after its batch's PubAck.
+ * The batches of a job between publish and checkpoint: at most `maxInFlight` not yet
+ * checkpointed. Checkpoints are committed strictly in order, each after its batch's PubAck and
+ * the previous checkpoint, in the background: the reader goes on parsing and publishing while
+ * PostgreSQL commits.
  */
 class PublishWindow {
-  private readonly queue: { ack: Promise<void>; checkpoint: Checkpoint }[] = [];
+  private readonly queue: Promise<void>[] = [];
+  private last: Promise<void> = Promise.resolve();
   private readonly token: () => Promise<string>;
   private sinceWriterCheck = Number.MAX_SAFE_INTEGER;
 
@@ -297,21 +300,23 @@ class PublishWindow {
       ack = this.run.publish(step.batch, this.token);
       ack.catch(() => undefined);
     }
-    this.queue.push({ ack, checkpoint: step.checkpoint });
-    while (this.queue.length > this.run.settings.maxInFlight) await this.commitHead();
+    const previous = this.last;
+    const done = (async () => {
+      await previous;
+      await ack;
+      await this.run.commit(step.checkpoint);
+    })();
+    done.catch(() => undefined);
+    this.last = done;
+    this.queue.push(done);
+    while (this.queue.length > this.run.settings.maxInFlight) await this.queue.shift();
   }
 
   async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.commitHead();
+    while (this.queue.length > 0) await this.queue.shift();
   }
 
   close(): void {
     this.queue.length = 0;
-  }
-
-  private async commitHead(): Promise<void> {
-    const head = this.queue.shift()!;
-    await head.ack;
-    await this.run.commit(head.checkpoint);
   }
 }
