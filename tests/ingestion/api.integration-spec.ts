@@ -50,6 +50,27 @@ describe('ingestion API: who may upload what', () => {
   });
 });
 
+describe('ingestion API: upload forms', () => {
+  it('accepts the mapping as a file part (curl -F mapping=@m.yaml) and the raw file as the body with query parameters', async () => {
+    const form = new FormData();
+    form.append('format', 'csv');
+    form.append('source', uniqueSource('form'));
+    form.append('mapping', new Blob([PEOPLE_MAPPING]), 'mapping.yaml');
+    form.append('file', new Blob([new Uint8Array(peopleCsv(2, 40_000))]), 'people.csv');
+    const multipart = await fetch(gatewayUrl('/api/v1/ingest/jobs'), { method: 'POST', headers: { authorization: `Bearer ${ingest}` }, body: form });
+    expect(multipart.status).toBe(201);
+    const query = new URLSearchParams({ format: 'csv', source: uniqueSource('raw'), fileName: 'people.csv', mapping: PEOPLE_MAPPING });
+    const raw = await fetch(gatewayUrl(`/api/v1/ingest/jobs?${query}`), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingest}`, 'content-type': 'text/csv' },
+      body: new Uint8Array(peopleCsv(2, 40_100)),
+    });
+    expect(raw.status).toBe(201);
+    const job = await waitJob(ingest, ((await raw.json()) as JobView).id);
+    expect(job).toMatchObject({ status: 'completed', fileName: 'people.csv', counts: { read: 2, written: 2 } });
+  });
+});
+
 describe('ingestion API: following a job', () => {
   it('streams progress as server-sent events until the end, with rate and ETA, and counts that add up', async () => {
     const created = await upload(ingest, 'sse.csv', peopleCsv(600, 20_000), { format: 'csv', source: uniqueSource('sse'), mapping: PEOPLE_MAPPING });

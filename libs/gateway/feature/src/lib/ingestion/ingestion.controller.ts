@@ -162,7 +162,7 @@ export class IngestionController {
     return new Promise<{ stored: StoredUpload; fileName: string | undefined }>((resolve, reject) => {
       let bb: busboy.Busboy;
       try {
-        bb = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 1_000_000 } });
+        bb = busboy({ headers: req.headers, limits: { files: 8, fields: 20, fieldSize: 1_000_000 } });
       } catch (error) {
         reject(invalid(`Malformed multipart request: ${(error as Error).message}`));
         return;
