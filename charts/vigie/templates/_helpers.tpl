@@ -161,7 +161,12 @@ natsUser and databaseKey are optional (the service's own by default).
   value: /etc/vigie/ca/{{ $v.config.extraCA.secretKey }}
 {{- end }}
 {{- if has $c (splitList " " (include "vigie.databaseServices" $root)) }}
+{{- if and (eq $c "audit") (not .databaseKey) }}
+{{- /* The running audit service connects only as the writer role (INSERT + SELECT); the owner URL is the migration Job's. */}}
+{{ include "vigie.secretEnv" (dict "name" "AUDIT_WRITER_DATABASE_URL" "secret" $v.postgresql.existingSecret "key" (index $v.postgresql.secretKeys $c)) }}
+{{- else }}
 {{ include "vigie.secretEnv" (dict "name" "DATABASE_URL" "secret" $v.postgresql.existingSecret "key" (default (index $v.postgresql.secretKeys $c) .databaseKey)) }}
+{{- end }}
 - name: DATABASE_SCHEMA
   value: {{ index $v.postgresql.schemas $c | quote }}
 - name: DATABASE_POOL_MAX
@@ -170,18 +175,71 @@ natsUser and databaseKey are optional (the service's own by default).
 {{- if has $c (splitList " " (include "vigie.keycloakServices" $root)) }}
 - name: KEYCLOAK_URL
   value: {{ $v.keycloak.url | quote }}
+{{- with $v.keycloak.issuerUrl }}
+- name: KEYCLOAK_ISSUER_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+- name: AUTH_AUDIENCE
+  value: {{ $v.auth.audience | quote }}
+- name: AUTH_ALGORITHMS
+  value: {{ $v.auth.algorithms | quote }}
+- name: AUTH_CLOCK_SKEW_SECONDS
+  value: {{ $v.auth.clockSkewSeconds | quote }}
+{{- with index $v.auth.serviceClients.secretKeys $c }}
+- name: SERVICE_CLIENT_ID
+  value: {{ printf "vigie-%s" $c | quote }}
+{{ include "vigie.secretEnv" (dict "name" "SERVICE_CLIENT_SECRET" "secret" $v.auth.serviceClients.existingSecret "key" .) }}
 {{- end }}
 {{- if eq $c "gateway" }}
 - name: HTTP_PORT
   value: {{ $v.services.gateway.httpPort | quote }}
+- name: CONSOLE_DIR
+  value: {{ $v.gateway.console.dir | quote }}
+- name: CONSOLE_CLIENT_ID
+  value: {{ $v.gateway.console.clientId | quote }}
+{{- with $v.gateway.console.keycloakUrl }}
+- name: CONSOLE_KEYCLOAK_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $v.gateway.console.defaultRealm }}
+- name: CONSOLE_DEFAULT_REALM
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- if eq $c "identity" }}
 - name: KEYCLOAK_ADMIN_CLIENT_ID
   value: {{ $v.keycloak.admin.clientId | quote }}
 {{ include "vigie.secretEnv" (dict "name" "KEYCLOAK_ADMIN_CLIENT_SECRET" "secret" $v.keycloak.admin.existingSecret "key" $v.keycloak.admin.secretKey) }}
+- name: REALMS_DIR
+  value: {{ $v.identity.realmsDir | quote }}
+- name: REALM_SECRETS_DIR
+  value: {{ $v.identity.realmSecrets.mountPath | quote }}
 {{- end }}
 {{- if eq $c "audit" }}
 {{ include "vigie.secretEnv" (dict "name" "AUDIT_SIGNING_KEY" "secret" $v.audit.signingKey.existingSecret "key" $v.audit.signingKey.secretKey) }}
+{{- with $v.audit.retiredPublicKeys }}
+- name: AUDIT_RETIRED_PUBLIC_KEYS
+  value: {{ . | quote }}
+{{- end }}
+- name: AUDIT_CHECKPOINT_EVERY
+  value: {{ $v.audit.checkpointEvery | quote }}
+- name: AUDIT_CHECKPOINT_SECONDS
+  value: {{ $v.audit.checkpointSeconds | quote }}
+- name: AUDIT_RETENTION_DAYS
+  value: {{ $v.audit.retentionDays | quote }}
+- name: AUDIT_ARCHIVE_DIR
+  value: {{ $v.audit.archive.mountPath | quote }}
+{{- end }}
+{{- if eq $c "ontology" }}
+{{- with $v.ontology.defaultTenants }}
+- name: ONTOLOGY_DEFAULT_TENANTS
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- if eq $c "ingestion" }}
+- name: INGESTION_CONCURRENT_JOBS
+  value: {{ $v.ingestion.concurrentJobs | quote }}
 {{- end }}
 {{- with $svc.extraEnv }}
 {{ toYaml . }}
@@ -197,6 +255,49 @@ natsUser and databaseKey are optional (the service's own by default).
 - name: extra-ca
   secret:
     secretName: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Volumes of one component beyond the common ones: identity's realm files (ConfigMap) and realm
+secrets (Secret), audit's archive (emptyDir or a claim). Call with (dict "root" $ "component" "audit").
+*/}}
+{{- define "vigie.componentVolumes" -}}
+{{- $v := .root.Values }}
+{{- if eq .component "identity" }}
+- name: realms
+  configMap:
+    name: {{ include "vigie.componentName" (dict "root" .root "component" "realms") | quote }}
+- name: realm-secrets
+  secret:
+    secretName: {{ $v.identity.realmSecrets.existingSecret | quote }}
+    defaultMode: 288 # 0440: readable by owner and the pod's fsGroup only (decimal, so no YAML reader misreads it)
+{{- end }}
+{{- if eq .component "audit" }}
+- name: audit-archive
+  {{- if $v.audit.archive.existingClaim }}
+  persistentVolumeClaim:
+    claimName: {{ $v.audit.archive.existingClaim | quote }}
+  {{- else }}
+  emptyDir:
+    sizeLimit: {{ $v.audit.archive.sizeLimit }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "vigie.componentVolumeMounts" -}}
+{{- $v := .root.Values }}
+{{- if eq .component "identity" }}
+- name: realms
+  mountPath: {{ $v.identity.realmsDir }}
+  readOnly: true
+- name: realm-secrets
+  mountPath: {{ $v.identity.realmSecrets.mountPath }}
+  readOnly: true
+{{- end }}
+{{- if eq .component "audit" }}
+- name: audit-archive
+  mountPath: {{ $v.audit.archive.mountPath }}
 {{- end }}
 {{- end }}
 

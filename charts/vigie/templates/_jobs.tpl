@@ -23,6 +23,9 @@ when the release's ordinary objects do not exist yet.
     {{- include "vigie.containerSecurityContext" $root | nindent 4 }}
   volumeMounts:
     {{- include "vigie.volumeMounts" $root | nindent 4 }}
+    {{- if $s.componentVolumes }}
+    {{- include "vigie.componentVolumeMounts" (dict "root" $root "component" $s.component) | nindent 4 }}
+    {{- end }}
 {{- end }}
 
 {{/*
@@ -118,4 +121,7 @@ spec:
         {{- include "vigie.jobContainer" (dict "root" $root "step" (index $steps $last)) | nindent 8 }}
       volumes:
         {{- include "vigie.volumes" $root | nindent 8 }}
+        {{- with .volumesOf }}
+        {{- include "vigie.componentVolumes" (dict "root" $root "component" .) | nindent 8 }}
+        {{- end }}
 {{- end }}

@@ -106,8 +106,10 @@ spec:
             {{- include "vigie.containerSecurityContext" $root | nindent 12 }}
           volumeMounts:
             {{- include "vigie.volumeMounts" $root | nindent 12 }}
+            {{- include "vigie.componentVolumeMounts" . | nindent 12 }}
       volumes:
         {{- include "vigie.volumes" $root | nindent 8 }}
+        {{- include "vigie.componentVolumes" . | nindent 8 }}
 {{- end }}
 {{- end }}
 

@@ -13,6 +13,14 @@ describe('image Dockerfile', () => {
     expect(dockerfileViolations(dockerfile)).toEqual([]);
   });
 
+  it('puts the console build in the gateway image where the chart points CONSOLE_DIR', () => {
+    const values = readFileSync(join(workspaceRoot, 'charts/vigie/values.yaml'), 'utf8');
+    const dir = /console:\n(?:\s+#.*\n)*\s+dir: (\S+)/.exec(values)?.[1];
+    expect(dir).toBe('/app/console');
+    expect(dockerfile).toMatch(/COPY dist\/apps\/ \/build\//);
+    expect(dockerfile).toMatch(/"\$\{SERVICE\}" = gateway[^\n]*cp -r \/build\/console \/app\/console/);
+  });
+
   it('the lint catches latest or missing tags, a named or root user, RUN in the runtime stage and shell-form entrypoints', () => {
     const bad = [
       'ARG BASE=node',

@@ -65,6 +65,12 @@ describe('policy assertions catch violations', () => {
     expect(configMapSecretViolations([cm])).toHaveLength(3);
     const pods = podTemplates([deployment({ env: [{ name: 'NATS_PASSWORD', value: 'x' }, { name: 'DATABASE_URL', value: 'postgresql://a:b@c/d' }] })]);
     expect(literalSecretEnvViolations(pods).length).toBeGreaterThanOrEqual(2);
+    const dirs = podTemplates([deployment({ env: [{ name: 'REALM_SECRETS_DIR', value: '/etc/vigie/realm-secrets' }, { name: 'SECRETS_DIR', value: 'hunter2' }, { name: 'AUDIT_WRITER_DATABASE_URL', value: 'postgresql://a:b@c/d' }] })]);
+    expect(literalSecretEnvViolations(dirs).map((v) => v.split(': ')[1])).toEqual([
+      'SECRETS_DIR is a literal value, not a secretKeyRef',
+      'AUDIT_WRITER_DATABASE_URL is a literal value, not a secretKeyRef',
+      'AUDIT_WRITER_DATABASE_URL holds a secret value',
+    ]);
   });
 
   it('flags API tokens mounted in pods', () => {

@@ -226,7 +226,9 @@ export function literalSecretEnvViolations(pods: PodTemplate[]): string[] {
   for (const { owner, spec } of pods) {
     for (const c of allContainers(spec)) {
       for (const e of c.env ?? []) {
-        const secretLike = SECRET_NAME.test(e.name) || e.name === 'DATABASE_URL';
+        // A directory a Secret is mounted at (`REALM_SECRETS_DIR=/etc/...`) names no secret itself.
+        const mountedDirectory = e.name.endsWith('_DIR') && e.value !== undefined && e.value.startsWith('/');
+        const secretLike = (SECRET_NAME.test(e.name) && !mountedDirectory) || e.name.endsWith('DATABASE_URL');
         if (secretLike && e.value !== undefined) v.push(`${id(owner)} container ${c.name}: ${e.name} is a literal value, not a secretKeyRef`);
         if (e.value && SECRET_VALUE.some(({ re }) => re.test(e.value!))) v.push(`${id(owner)} container ${c.name}: ${e.name} holds a secret value`);
       }
