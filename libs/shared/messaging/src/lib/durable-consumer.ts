@@ -40,6 +40,7 @@ export class DurableConsumer<C extends EventContract> {
   private loop?: Promise<void>;
   private readonly backoff: number[];
   private readonly maxDeliver: number;
+  private readonly ackWaitMs: number;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -47,6 +48,7 @@ export class DurableConsumer<C extends EventContract> {
   ) {
     const config = consumerConfig(options);
     this.maxDeliver = config.max_deliver ?? 8;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.backoff = options.backoffMs ?? [1000, 5000, 15000, 30000, 60000];
   }
 
@@ -106,6 +108,8 @@ export class DurableConsumer<C extends EventContract> {
     });
     const span = tracer.startSpan(`${this.options.stream} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.batch.message_count': valid.length } }, parent);
     const caller = { authorization: readHeader(first.headers, Headers.authorization), purpose: readHeader(first.headers, Headers.purpose) };
+    // A long batch keeps its messages from being redelivered while it is still being handled.
+    const keepAlive = setInterval(() => valid.forEach(({ msg }) => msg.working()), Math.max(1000, this.ackWaitMs / 3));
     try {
       await context.with(trace.setSpan(parent, span), () => runWithCaller(caller, () => this.options.handleBatch(valid)));
       await Promise.all(valid.map(({ msg }) => msg.ackAck()));
@@ -117,6 +121,7 @@ export class DurableConsumer<C extends EventContract> {
         for (const { msg } of valid) await this.fail(msg, error as Error);
       }
     } finally {
+      clearInterval(keepAlive);
       span.end();
     }
   }

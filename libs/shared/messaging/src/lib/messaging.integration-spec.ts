@@ -181,5 +181,5 @@ describe('JetStream publishing and durable consumers', () => {
     expect(reasons).toEqual(expect.arrayContaining([expect.stringContaining('n=12 can never be written'), expect.stringContaining('does not match')]));
     const info = await jsm.consumers.info('DEADLETTER', `msgtest-${run}`);
     expect(info.num_pending + info.num_ack_pending).toBe(0);
-  });
+  }, 30_000);
 });

@@ -87,21 +87,23 @@ export interface DurableConsumerDeclaration {
   filterSubject?: string;
   /** Deliveries before a message is dead-lettered. */
   maxDeliver?: number;
-  /** Redelivery delays, growing (the last one repeats). */
+  /** Delays before a failed message is redelivered (`nak`), growing; the last one repeats. */
   backoffMs?: number[];
+  /** How long a delivered message may stay unacknowledged before JetStream redelivers it. */
+  ackWaitMs?: number;
   maxAckPending?: number;
 }
 
 export function consumerConfig(decl: DurableConsumerDeclaration): Partial<ConsumerConfig> & { durable_name: string } {
-  const backoff = decl.backoffMs ?? [1000, 5000, 15000, 30000, 60000];
-  const maxDeliver = decl.maxDeliver ?? 8;
+  // No JetStream `backoff`: on NATS it replaces `ack_wait`, so a batch taking longer than its
+  // first step would be redelivered while still being handled. Redelivery after a failure is
+  // paced by the consumer's own `nak(delay)` (`backoffMs`); `ack_wait` only covers a crashed
+  // consumer, and long batches extend it with `working()`.
   return {
     durable_name: decl.durable,
     ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(backoff[0] > 30000 ? backoff[0] : 30000),
-    max_deliver: maxDeliver,
-    // JetStream requires fewer backoff steps than deliveries.
-    backoff: backoff.slice(0, Math.max(1, maxDeliver - 1)).map(nanos),
+    ack_wait: nanos(decl.ackWaitMs ?? 30_000),
+    max_deliver: decl.maxDeliver ?? 8,
     max_ack_pending: decl.maxAckPending ?? 1000,
     ...(decl.filterSubject ? { filter_subject: decl.filterSubject } : {}),
   };
