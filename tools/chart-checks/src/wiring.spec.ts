@@ -93,7 +93,7 @@ describe('wiring of the default values', () => {
     expect(e['AUDIT_WRITER_DATABASE_URL']).toEqual(secretRef('vigie-database', 'audit-writer-url'));
     expect(e['AUDIT_SIGNING_KEY']).toEqual(secretRef('vigie-audit-signing-key', 'private.pem'));
     expect('AUDIT_RETIRED_PUBLIC_KEYS' in e).toBe(false);
-    const pod = podTemplates([byComponent(objects, 'Deployment', 'audit')])[0]!.spec as { volumes: { name: string; emptyDir?: unknown }[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] };
+    const pod = podTemplates([byComponent(objects, 'Deployment', 'audit')])[0]!.spec as unknown as { volumes: { name: string; emptyDir?: unknown }[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] };
     expect(pod.volumes.find((v) => v.name === 'audit-archive')?.emptyDir).toEqual({ sizeLimit: '1Gi' });
     expect(pod.containers[0]!.volumeMounts).toContainEqual({ name: 'audit-archive', mountPath: e['AUDIT_ARCHIVE_DIR'] });
     const migrations = podTemplates([objects.find((o) => o.kind === 'Job' && o.metadata.name === 'vigie-migrations')!])[0]!.spec;
@@ -113,7 +113,7 @@ describe('wiring of the default values', () => {
         { name: 'realms', configMap: { name: 'vigie-realms' } },
         { name: 'realm-secrets', secret: { secretName: 'vigie-realm-secrets', defaultMode: 0o440 } },
       ]));
-      const e = env(s.containers[0] as Container);
+      const e = env(s.containers[0] as unknown as Container);
       expect(s.containers[0]!.volumeMounts).toEqual(expect.arrayContaining([
         { name: 'realms', mountPath: e['REALMS_DIR'], readOnly: true },
         { name: 'realm-secrets', mountPath: e['REALM_SECRETS_DIR'], readOnly: true },
