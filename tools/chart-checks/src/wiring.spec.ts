@@ -33,8 +33,16 @@ const REQUIRED: Record<string, Record<string, Need>> = {
   audit: { ...COMMON, AUDIT_WRITER_DATABASE_URL: 'secret', DATABASE_SCHEMA: 'value', AUDIT_SIGNING_KEY: 'secret', AUDIT_ARCHIVE_DIR: 'value', AUDIT_CHECKPOINT_EVERY: 'value', AUDIT_CHECKPOINT_SECONDS: 'value', AUDIT_RETENTION_DAYS: 'value' },
 };
 
+/** The default values plus one realm file: the realm reconciler runs only when there are realms. */
+function renderWithRealm(): K8sObject[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'vigie-realm-')), 'values.yaml');
+  writeFileSync(file, 'identity:\n  realms:\n    alpha.yaml: |\n      realm: alpha\n');
+  return renderChart([file]);
+}
+
 describe('wiring of the default values', () => {
   const objects = renderChart();
+  const withRealm = renderWithRealm();
 
   it.each(SERVICES)('%s may reach DNS and NATS; PostgreSQL only with a database; Keycloak only for gateway and identity', (service) => {
     const ports = egressPorts(byComponent(objects, 'NetworkPolicy', service));
@@ -106,7 +114,8 @@ describe('wiring of the default values', () => {
   it('identity: realm files from a ConfigMap and realm secrets from a Secret, in the service and the reconciler', () => {
     const realms = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'vigie-realms')!;
     expect(realms['data']).toEqual({});
-    const reconciler = podTemplates([objects.find((o) => o.metadata.name === 'vigie-realm-reconciler' && o.kind === 'Job')!])[0]!.spec;
+    expect(objects.some((o) => o.metadata.name === 'vigie-realm-reconciler')).toBe(false); // no realm file: nothing to reconcile
+    const reconciler = podTemplates([withRealm.find((o) => o.metadata.name === 'vigie-realm-reconciler' && o.kind === 'Job')!])[0]!.spec;
     for (const spec of [podTemplates([byComponent(objects, 'Deployment', 'identity')])[0]!.spec, reconciler]) {
       const s = spec as unknown as { volumes: Record<string, unknown>[]; containers: { env: { name: string; value?: string }[]; volumeMounts: Record<string, unknown>[] }[] };
       expect(s.volumes).toEqual(expect.arrayContaining([
@@ -131,7 +140,7 @@ describe('wiring of the default values', () => {
     const setup = env(spec.containers[0]!);
     expect(setup['NATS_USER']).toBe('setup');
     expect(spec.containers[0]!.args).toEqual(['main.js', 'setup-streams']);
-    const reconciler = jobs.find((j) => j.metadata.name === 'vigie-realm-reconciler')!;
+    const reconciler = withRealm.find((j) => j.kind === 'Job' && j.metadata.name === 'vigie-realm-reconciler')!;
     expect(reconciler.metadata.annotations?.['helm.sh/hook']).toBe('post-install,post-upgrade');
     // Their ServiceAccount and NetworkPolicy are hooks of a lower weight, so they exist before the Job.
     for (const kind of ['ServiceAccount', 'NetworkPolicy']) {
