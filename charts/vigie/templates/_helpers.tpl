@@ -211,10 +211,12 @@ natsUser and databaseKey are optional (the service's own by default).
 - name: KEYCLOAK_ADMIN_CLIENT_ID
   value: {{ $v.keycloak.admin.clientId | quote }}
 {{ include "vigie.secretEnv" (dict "name" "KEYCLOAK_ADMIN_CLIENT_SECRET" "secret" $v.keycloak.admin.existingSecret "key" $v.keycloak.admin.secretKey) }}
+{{- if .realms }}
 - name: REALMS_DIR
   value: {{ $v.identity.realmsDir | quote }}
 - name: REALM_SECRETS_DIR
   value: {{ $v.identity.realmSecrets.mountPath | quote }}
+{{- end }}
 {{- end }}
 {{- if eq $c "audit" }}
 {{ include "vigie.secretEnv" (dict "name" "AUDIT_SIGNING_KEY" "secret" $v.audit.signingKey.existingSecret "key" $v.audit.signingKey.secretKey) }}
@@ -259,12 +261,13 @@ natsUser and databaseKey are optional (the service's own by default).
 {{- end }}
 
 {{/*
-Volumes of one component beyond the common ones: identity's realm files (ConfigMap) and realm
-secrets (Secret), audit's archive (emptyDir or a claim). Call with (dict "root" $ "component" "audit").
+Volumes of one component beyond the common ones: audit's archive (emptyDir or a claim); identity's
+realm files (ConfigMap) and realm secrets (Secret) only with "realms" true (the reconciler Job: the
+running service never reads them). Call with (dict "root" $ "component" "audit" ["realms" true]).
 */}}
 {{- define "vigie.componentVolumes" -}}
 {{- $v := .root.Values }}
-{{- if eq .component "identity" }}
+{{- if and (eq .component "identity") .realms }}
 - name: realms
   configMap:
     name: {{ include "vigie.componentName" (dict "root" .root "component" "realms") | quote }}
@@ -287,7 +290,7 @@ secrets (Secret), audit's archive (emptyDir or a claim). Call with (dict "root" 
 
 {{- define "vigie.componentVolumeMounts" -}}
 {{- $v := .root.Values }}
-{{- if eq .component "identity" }}
+{{- if and (eq .component "identity") .realms }}
 - name: realms
   mountPath: {{ $v.identity.realmsDir }}
   readOnly: true

@@ -9,7 +9,7 @@ when the release's ordinary objects do not exist yet.
 {{- define "vigie.jobContainer" -}}
 {{- $root := .root }}
 {{- $s := .step }}
-{{- $ctx := dict "root" $root "component" $s.component "natsUser" $s.natsUser "databaseKey" $s.databaseKey }}
+{{- $ctx := dict "root" $root "component" $s.component "natsUser" $s.natsUser "databaseKey" $s.databaseKey "realms" $s.realms }}
 - name: {{ $s.name }}
   image: {{ include "vigie.image" $ctx | quote }}
   imagePullPolicy: {{ $root.Values.image.pullPolicy }}
@@ -23,8 +23,8 @@ when the release's ordinary objects do not exist yet.
     {{- include "vigie.containerSecurityContext" $root | nindent 4 }}
   volumeMounts:
     {{- include "vigie.volumeMounts" $root | nindent 4 }}
-    {{- if $s.componentVolumes }}
-    {{- include "vigie.componentVolumeMounts" (dict "root" $root "component" $s.component) | nindent 4 }}
+    {{- if $s.realms }}
+    {{- include "vigie.componentVolumeMounts" $ctx | nindent 4 }}
     {{- end }}
 {{- end }}
 
@@ -121,7 +121,7 @@ spec:
         {{- include "vigie.jobContainer" (dict "root" $root "step" (index $steps $last)) | nindent 8 }}
       volumes:
         {{- include "vigie.volumes" $root | nindent 8 }}
-        {{- with .volumesOf }}
-        {{- include "vigie.componentVolumes" (dict "root" $root "component" .) | nindent 8 }}
+        {{- if .realms }}
+        {{- include "vigie.componentVolumes" (dict "root" $root "component" "identity" "realms" true) | nindent 8 }}
         {{- end }}
 {{- end }}

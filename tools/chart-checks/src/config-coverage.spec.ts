@@ -30,8 +30,9 @@ const LEFT_TO_DEFAULT: Record<string, string[]> = {
   // Base: VIGIE_TRACE_FILE is for local tests only; OTEL_* and the CA are set when configured.
   all: ['VIGIE_TRACE_FILE', 'OTEL_EXPORTER_OTLP_ENDPOINT', ...TUNING],
   gateway: ['HTTP_HOST', 'BODY_LIMIT', 'HEALTH_TIMEOUT_MS', 'AUTH_AUDIT_TIMEOUT_MS', 'KEYCLOAK_ISSUER_URL', 'CONSOLE_KEYCLOAK_URL', 'CONSOLE_DEFAULT_REALM'],
-  // Development-only admin login and secret generation; the admin realm defaults to master.
-  identity: ['KEYCLOAK_ADMIN_REALM', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD', 'REALM_SECRETS_GENERATE', 'KEYCLOAK_ISSUER_URL'],
+  // Development-only admin login and secret generation; the admin realm defaults to master;
+  // REALMS_DIR and REALM_SECRETS_DIR are set in the realm reconciler Job only.
+  identity: ['REALMS_DIR', 'REALM_SECRETS_DIR', 'KEYCLOAK_ADMIN_REALM', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD', 'REALM_SECRETS_GENERATE', 'KEYCLOAK_ISSUER_URL'],
   // The gateway writes uploads to the fixed bucket "ingest-uploads": the bucket must not be changed on one side only.
   ingestion: ['INGESTION_BUCKET', 'INGESTION_MAX_INFLIGHT_BATCHES', 'INGESTION_MAX_UNPROCESSED_BATCHES', 'INGESTION_BATCH_MAX_ITEMS', 'INGESTION_LEASE_MS', 'INGESTION_POLL_MS', 'INGESTION_QUARANTINE_FLUSH'],
   ontology: ['ONTOLOGY_DEFAULT_TENANTS'],

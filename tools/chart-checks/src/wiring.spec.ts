@@ -25,7 +25,7 @@ const COMMON: Record<string, Need> = { NODE_ENV: 'value', HEALTH_PORT: 'value', 
 const DB: Record<string, Need> = { DATABASE_URL: 'secret', DATABASE_SCHEMA: 'value' };
 const REQUIRED: Record<string, Record<string, Need>> = {
   gateway: { ...COMMON, HTTP_PORT: 'value', KEYCLOAK_URL: 'value', CONSOLE_DIR: 'value', CONSOLE_CLIENT_ID: 'value' },
-  identity: { ...COMMON, ...DB, KEYCLOAK_URL: 'value', KEYCLOAK_ADMIN_CLIENT_ID: 'value', KEYCLOAK_ADMIN_CLIENT_SECRET: 'secret', REALMS_DIR: 'value', REALM_SECRETS_DIR: 'value' },
+  identity: { ...COMMON, ...DB, KEYCLOAK_URL: 'value', KEYCLOAK_ADMIN_CLIENT_ID: 'value', KEYCLOAK_ADMIN_CLIENT_SECRET: 'secret' },
   ingestion: { ...COMMON, ...DB },
   ontology: { ...COMMON, ...DB },
   analytics: { ...COMMON, ...DB },
@@ -111,12 +111,14 @@ describe('wiring of the default values', () => {
     expect(objects.some((o) => o.kind === 'CronJob')).toBe(false);
   });
 
-  it('identity: realm files from a ConfigMap and realm secrets from a Secret, in the service and the reconciler', () => {
+  it('identity: realm files from a ConfigMap and realm secrets from a Secret, in the reconciler only', () => {
     const realms = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'vigie-realms')!;
     expect(realms['data']).toEqual({});
     expect(objects.some((o) => o.metadata.name === 'vigie-realm-reconciler')).toBe(false); // no realm file: nothing to reconcile
     const reconciler = podTemplates([withRealm.find((o) => o.metadata.name === 'vigie-realm-reconciler' && o.kind === 'Job')!])[0]!.spec;
-    for (const spec of [podTemplates([byComponent(objects, 'Deployment', 'identity')])[0]!.spec, reconciler]) {
+    const service = podTemplates([byComponent(withRealm, 'Deployment', 'identity')])[0]!.spec;
+    expect(JSON.stringify(service)).not.toMatch(/realm/i); // the running service never reads realm files or their secrets
+    for (const spec of [reconciler]) {
       const s = spec as unknown as { volumes: Record<string, unknown>[]; containers: { env: { name: string; value?: string }[]; volumeMounts: Record<string, unknown>[] }[] };
       expect(s.volumes).toEqual(expect.arrayContaining([
         { name: 'realms', configMap: { name: 'vigie-realms' } },
