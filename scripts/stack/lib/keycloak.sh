@@ -74,6 +74,9 @@ kc_start() {
   fi
   kc_ensure_java
   log "keycloak: starting $KC_VERSION_WANTED (dev mode) on http://127.0.0.1:$VIGIE_KEYCLOAK_PORT with JAVA_HOME=$(kc_java_home) (log $KC_LOG)"
+  # Brute-force detection stays on in the realms, but concurrent successful logins of one user
+  # (parallel test suites, a service and its tests) must not lock that user out: Keycloak 26
+  # blocks them by default ("user_temporarily_disabled" without any failed login).
   # The bootstrap admin is created only on the first start of a fresh data dir; its password is
   # persisted in the state dir so that every later start (and stack.env) uses the same one.
   printf -- "----- %s: started by scripts/stack/up.sh\n" "$(date -u +%FT%TZ)" >>"$KC_LOG"
@@ -81,6 +84,7 @@ kc_start() {
     JAVA_OPTS_KC_HEAP="${VIGIE_KEYCLOAK_HEAP:--Xms256m -Xmx1g}" \
     KC_BOOTSTRAP_ADMIN_USERNAME="$KC_ADMIN_USER" \
     KC_BOOTSTRAP_ADMIN_PASSWORD="$(secret keycloak-admin)" \
+    KC_SPI_BRUTE_FORCE_PROTECTOR__DEFAULT_BRUTE_FORCE_DETECTOR__ALLOW_CONCURRENT_REQUESTS=true \
     setsid "$KC_HOME/bin/kc.sh" start-dev \
     --http-host=127.0.0.1 --http-port="$VIGIE_KEYCLOAK_PORT" \
     --http-management-port="$VIGIE_KEYCLOAK_MANAGEMENT_PORT" \
