@@ -10,7 +10,7 @@
 // 2. Added latency of an audited read (fail-closed: the read's result is returned only after the
 //    audit event is acknowledged by JetStream) versus the same read with audit disabled, p50/p95.
 'use strict';
-require('./register-ts');
+require('../lib/register-ts');
 const { randomUUID } = require('node:crypto');
 const os = require('node:os');
 const { Pool } = require('pg');

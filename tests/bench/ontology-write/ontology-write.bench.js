@@ -9,7 +9,7 @@
 // set-based upserts with their history rows, the outbox published to JetStream (ONTOLOGY and
 // AUDIT streams), entity resolution on every batch. Prints one JSON document.
 'use strict';
-require('./register-ts');
+require('../lib/register-ts');
 const { randomBytes, randomUUID } = require('node:crypto');
 const os = require('node:os');
 const { Client } = require('pg');
