@@ -41,6 +41,10 @@ trap 'summary; node scripts/lib/services.cjs stop >/dev/null 2>&1 || true' EXIT
 status=0
 say "lint, type checks, unit and integration tests"
 npx nx run-many -t lint typecheck test --exclude=tests-platform --output-style=static || status=1
+# Suites that stop, kill or hang services run last, one project at a time, so no other suite
+# meets a service that is down on purpose.
+say "disruptive tests (they stop and restart services on purpose, so they run last, alone)"
+npx nx run-many -t disruptive --parallel=1 --output-style=static || status=1
 say "platform tests (they stop and hang services on purpose, so they run last, alone)"
 npx nx run tests-platform:test --output-style=static || status=1
 

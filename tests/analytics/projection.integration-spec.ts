@@ -3,13 +3,12 @@ import type { NatsConnection } from 'nats';
 import type { ObjectView } from '@vigie/ontology-contracts';
 import { projectionStatus, SearchResponse, SubgraphResponse } from '@vigie/analytics-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
-import { launcher, serviceHealthUrl } from '@vigie/shared-testing';
 import { eventually, link, mark, ontologyPublisher, person, post, publishLink, publishObject, setupConnection } from './analytics-test.helpers';
 
 /**
  * The projections follow the ONTOLOGY stream: re-markings and deletions are reflected, a
- * redelivered older version changes nothing, and after a restart the durable consumer catches up
- * on what was published while the service was down — the lag is reported meanwhile.
+ * redelivered older version changes nothing. The restart case is in
+ * projection-restart.disruptive-spec.ts (it stops the service, so it runs alone, after the rest).
  */
 const sfx = Array.from(randomBytes(7), (b) => 'bcdfghjklmnprstvz'[b % 17]).join('') + 'u';
 const NPU = { user: 'alpha-np' };
@@ -65,32 +64,5 @@ describe('analytics projections', () => {
     await eventually(() => search(`Tamsin Groves ${sfx}`, TSP), (r) => !ids(r).includes(v1.id));
     expect((await post<SubgraphResponse>('/graph/neighbourhood', { ids: [friend.id] }, TSP)).body.nodes.map((n) => n.id)).toEqual([friend.id]);
     expect((await post('/graph/neighbourhood', { ids: [v1.id] }, TSP)).status).toBe(404);
-  });
-
-  it('catches up after a restart and reports its lag meanwhile', async () => {
-    const jsm = await admin.jetstreamManager();
-    await launcher.stop('analytics');
-    try {
-      const late = Array.from({ length: 5 }, (_, i) => person(`Late Comer ${i} ${sfx}`));
-      for (const o of late) await publishObject(nc, 'alpha', o);
-      published.push(...late);
-      const info = await jsm.consumers.info('ONTOLOGY', 'analytics-projector');
-      expect(info.num_pending).toBeGreaterThanOrEqual(late.length);
-    } finally {
-      launcher.start('analytics');
-      await launcher.waitReady('analytics', 60_000);
-    }
-    const lateOnes = (r: { body: SearchResponse }) => r.body.items.filter((i) => i.title?.startsWith('Late Comer') && i.title.endsWith(sfx)).length;
-    const started = Date.now();
-    const found = await eventually(() => search(`Late Comer ${sfx}`), (r) => lateOnes(r) === 5, 30_000);
-    process.stdout.write(`caught up ${Date.now() - started} ms after ready\n`);
-    expect(found.body.items.slice(0, 5).every((i) => i.title?.startsWith('Late Comer'))).toBe(true);
-    const status = await eventually(() => client.request(projectionStatus, {}), (s) => s.lagMessages === 0, 15_000);
-    expect(status.ackFloor).toBeGreaterThan(0);
-    expect(status.lagSeconds).toBe(0);
-    const metrics = await (await fetch(serviceHealthUrl('analytics', '/metrics'))).text();
-    expect(metrics).toMatch(/vigie_analytics_projection_lag_messages\{[^}]*\} 0/);
-    const health = (await (await fetch(serviceHealthUrl('analytics'))).json()) as { dependencies: { name: string; status: string }[] };
-    expect(health.dependencies).toContainEqual(expect.objectContaining({ name: 'ontology-projection', status: 'up' }));
   });
 });

@@ -134,14 +134,19 @@ describe('fuzzing the gateway over HTTP', () => {
   let routes: { method: string; path: string }[] = [];
 
   beforeAll(async () => {
-    const health = await fetch(gatewayUrl('/api/v1/health'), { signal: AbortSignal.timeout(5_000) }).catch((error: Error) => {
-      throw new Error(`the gateway is not reachable at ${gatewayUrl()} (${error.message}): run npm run up, or npm test`);
-    });
-    expect(health.status).toBeLessThan(500);
+    // The platform may still be settling (a service restarting): wait up to a minute for health.
+    let health: Response | undefined;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && !(health && health.status < 500); ) {
+      health = await fetch(gatewayUrl('/api/v1/health'), { signal: AbortSignal.timeout(5_000) }).catch((error: Error) => {
+        throw new Error(`the gateway is not reachable at ${gatewayUrl()} (${error.message}): run npm run up, or npm test`);
+      });
+      if (health.status >= 500) await new Promise((r) => setTimeout(r, 1_000));
+    }
+    expect(health?.status).toBeLessThan(500);
     [analyst, ingest] = await Promise.all([token('alpha-np'), token('alpha-ingest')]);
     const doc = (await (await fetch(gatewayUrl('/api/docs/openapi.json'))).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })));
-  });
+  }, 120_000);
 
   afterAll(() => {
     const report = summary.report();

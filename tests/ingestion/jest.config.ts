@@ -4,6 +4,7 @@ export default {
   rootDir: '.',
   testMatch: ['**/*.integration-spec.ts'],
   testTimeout: 120000,
-  // One suite kills and restarts the ingestion service: suites run one at a time.
+  // Suites share the running services and one tenant: one at a time. The suite that kills the
+  // service is restart.disruptive-spec.ts, run alone after every other suite (`disruptive` target).
   maxWorkers: 1,
 };
