@@ -242,4 +242,13 @@ describe('wiring of the scenarios', () => {
     const clients = ((realm['spec'] as { realm: { clients: { secret?: string }[] } }).realm.clients);
     for (const c of clients.filter((x) => x.secret)) expect(c.secret).toMatch(/^\$\{VIGIE_[A-Z_]+\}$/);
   });
+
+  it('the Keycloak it renders lets one user log in from several clients at once, and takes further options', () => {
+    const options = (files: string[], set: string[] = []) =>
+      (renderChart(files, set).find((o) => o.kind === 'Keycloak')!['spec'] as { additionalOptions?: { name: string; value: string }[] }).additionalOptions;
+    const operators = [join(chartDir, 'ci/operators-values.yaml')];
+    expect(options(operators)).toEqual([{ name: 'spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests', value: 'true' }]);
+    expect(options(operators, ['keycloakOperator.keycloak.allowConcurrentLogins=false'])).toBeUndefined();
+    expect(options(operators, ['keycloakOperator.keycloak.additionalOptions[0].name=log-level', 'keycloakOperator.keycloak.additionalOptions[0].value=info'])).toContainEqual({ name: 'log-level', value: 'info' });
+  });
 });
