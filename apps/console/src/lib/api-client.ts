@@ -1,4 +1,5 @@
 import { Marking } from './markings';
+import { GeoRequest, GeoResponse, NeighbourhoodRequest, OntologyTypes, PathsRequest, PathsResponse, SubgraphResponse, TimelineRequest, TimelineResponse } from './analysis/analysis-types';
 import { Purpose, purposeHeader } from './purpose';
 
 /** Shapes of the gateway API the console reads (from `/api/docs/openapi.json`). */
@@ -109,6 +110,27 @@ export interface PlatformHealth {
   services: Record<string, ServiceHealth>;
 }
 
+export interface VersionChangeProperty {
+  target: 'property';
+  property: string;
+  kind: 'added' | 'removed' | 'modified';
+  before?: ObjectProperty;
+  after?: ObjectProperty;
+}
+
+export type VersionChange =
+  | VersionChangeProperty
+  | { target: 'markings'; before: Marking; after: Marking }
+  | { target: 'state'; before: 'active' | 'deleted'; after: 'active' | 'deleted' }
+  | { target: 'validity'; before: { validFrom: string | null; validTo: string | null }; after: { validFrom: string | null; validTo: string | null } };
+
+export interface VersionDiff {
+  id: string;
+  fromVersion: number;
+  toVersion: number;
+  changes: VersionChange[];
+}
+
 export interface Me {
   tenant: string;
   subject: string;
@@ -163,16 +185,65 @@ export class ApiClient {
     return this.call<Page<OntologyLink>>('GET', `/api/v1/links?${new URLSearchParams({ objectId, direction: 'both', limit: '100' })}`, undefined, signal);
   }
 
+  /** What changed between two versions of an object. */
+  diff(id: string, fromVersion: number, toVersion: number, signal?: AbortSignal): Promise<VersionDiff> {
+    return this.call<VersionDiff>('GET', `/api/v1/objects/${encodeURIComponent(id)}/diff?${new URLSearchParams({ from: String(fromVersion), to: String(toVersion) })}`, undefined, signal);
+  }
+
+  /** A JSON call, for the screens' own API modules (lib/ingestion, lib/audit, lib/admin). */
+  json<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.call<T>(method, path, body, signal);
+  }
+
+  /** A call whose body is not JSON (uploads, server-sent events, downloads): token and purpose added, error answers thrown as `ApiError`. */
+  async raw(method: 'GET' | 'POST', path: string, init: { body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...init.headers, authorization: `Bearer ${await this.deps.accessToken()}` };
+    const purpose = this.deps.purpose();
+    if (purpose) headers['x-purpose'] = purposeHeader(purpose);
+    const res = await this.deps.fetch(`${this.deps.baseUrl ?? ''}${path}`, { method, headers, body: init.body, signal: init.signal, credentials: 'omit' });
+    if (res.ok) return res;
+    const text = await res.text();
+    let doc: unknown = null;
+    try {
+      doc = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: the status alone says what happened.
+    }
+    throw errorOf(res.status, doc);
+  }
+
   /** Platform health: 503 still carries the per-service report, so it is returned, not thrown. */
   health(signal?: AbortSignal): Promise<PlatformHealth> {
     return this.call<PlatformHealth>('GET', '/api/v1/health', undefined, signal, [503]);
+  }
+
+  /** Link analysis: objects and links around seeds (analytics). */
+  graphNeighbourhood(request: NeighbourhoodRequest, signal?: AbortSignal): Promise<SubgraphResponse> {
+    return this.call<SubgraphResponse>('POST', '/api/v1/graph/neighbourhood', request, signal);
+  }
+
+  graphPaths(request: PathsRequest, signal?: AbortSignal): Promise<PathsResponse> {
+    return this.call<PathsResponse>('POST', '/api/v1/graph/paths', request, signal);
+  }
+
+  timeline(request: TimelineRequest, signal?: AbortSignal): Promise<TimelineResponse> {
+    return this.call<TimelineResponse>('POST', '/api/v1/timeline', request, signal);
+  }
+
+  geo(request: GeoRequest, signal?: AbortSignal): Promise<GeoResponse> {
+    return this.call<GeoResponse>('POST', '/api/v1/geo', request, signal);
+  }
+
+  /** The tenant's ontology (object and link types with their labels). */
+  types(signal?: AbortSignal): Promise<OntologyTypes> {
+    return this.call<OntologyTypes>('GET', '/api/v1/types', undefined, signal);
   }
 
   me(signal?: AbortSignal): Promise<Me> {
     return this.call<Me>('GET', '/api/v1/auth/me', undefined, signal);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined, acceptedErrors: number[] = []): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, signal: AbortSignal | undefined, acceptedErrors: number[] = []): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${await this.deps.accessToken()}` };
     const purpose = this.deps.purpose();
     if (purpose) headers['x-purpose'] = purposeHeader(purpose);
@@ -189,12 +260,17 @@ export class ApiClient {
       if (typeof doc !== 'object' || doc === null) throw new ApiError(res.status, 'INVALID_RESPONSE', `${method} ${path}: the answer is not a JSON object`);
       return doc as T;
     }
-    const error = (doc as { error?: { code?: unknown; message?: unknown }; traceId?: unknown } | null) ?? {};
-    throw new ApiError(
-      res.status,
-      typeof error.error?.code === 'string' ? error.error.code : `HTTP_${res.status}`,
-      typeof error.error?.message === 'string' ? error.error.message : `HTTP ${res.status}`,
-      typeof error.traceId === 'string' ? error.traceId : undefined,
-    );
+    throw errorOf(res.status, doc);
   }
+}
+
+/** A gateway error body (`{ error: { code, message }, traceId }`) as an `ApiError`. */
+function errorOf(status: number, doc: unknown): ApiError {
+  const error = (doc as { error?: { code?: unknown; message?: unknown }; traceId?: unknown } | null) ?? {};
+  return new ApiError(
+    status,
+    typeof error.error?.code === 'string' ? error.error.code : `HTTP_${status}`,
+    typeof error.error?.message === 'string' ? error.error.message : `HTTP ${status}`,
+    typeof error.traceId === 'string' ? error.traceId : undefined,
+  );
 }

@@ -1,5 +1,5 @@
 /** The console's client routes; only screens that exist are routes (no placeholders). */
-export type Route = { name: 'search'; q: string; types: string[] } | { name: 'object'; id: string } | { name: 'about' } | { name: 'notFound'; path: string };
+export type Route = { name: 'search'; q: string; types: string[] } | { name: 'object'; id: string } | { name: 'about' } | { name: 'ingestion' } | { name: 'audit' } | { name: 'admin' } | { name: 'analysis'; ids: string[] } | { name: 'notFound'; path: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE = /^[A-Z][A-Za-z0-9]{0,63}$/;
@@ -13,6 +13,10 @@ export function parseRoute(pathname: string, search: string): Route {
   const object = /^\/objects\/([^/]+)$/.exec(path);
   if (object && UUID.test(decodeURIComponent(object[1]))) return { name: 'object', id: decodeURIComponent(object[1]).toLowerCase() };
   if (path === '/about') return { name: 'about' };
+  if (path === '/analysis') return { name: 'analysis', ids: [...new Set(query.getAll('id').filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))].slice(0, 100) };
+  if (path === '/ingestion') return { name: 'ingestion' };
+  if (path === '/audit') return { name: 'audit' };
+  if (path === '/admin') return { name: 'admin' };
   return { name: 'notFound', path };
 }
 
@@ -29,6 +33,18 @@ export function hrefFor(route: Route): string {
       return `/objects/${encodeURIComponent(route.id)}`;
     case 'about':
       return '/about';
+    case 'analysis': {
+      const query = new URLSearchParams();
+      for (const id of route.ids) query.append('id', id);
+      const qs = query.toString();
+      return qs ? `/analysis?${qs}` : '/analysis';
+    }
+    case 'ingestion':
+      return '/ingestion';
+    case 'audit':
+      return '/audit';
+    case 'admin':
+      return '/admin';
     case 'notFound':
       return route.path;
   }
