@@ -16,7 +16,7 @@
 // The issue's full size is --objects 1000000 --links 5000000 (about 5× the load time and disk).
 'use strict';
 require('../lib/register-ts');
-const { randomUUID, createHash } = require('node:crypto');
+const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -57,6 +57,8 @@ const TENANT = arg('tenant', 'bravo');
 const USER = arg('user', 'bravo-np');
 const SEED = arg('seed', 7);
 const EVENTS = arg('events', 4000);
+/** Distinct names generated (their vectors computed once); objects draw their name from them. */
+const POOL = arg('names', 100_000);
 const log = (msg) => process.stderr.write(`[analytics-bench] ${msg}\n`);
 
 // Deterministic PRNG (mulberry32).
@@ -72,10 +74,6 @@ function prng(seed) {
 }
 const rand = prng(SEED);
 const pick = (list) => list[Math.floor(rand() * list.length)];
-const uuidFrom = (i, kind) => {
-  const h = createHash('sha1').update(`${SEED}:${kind}:${i}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
 
 const FIRST = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Luc', 'Camille', 'Hélène', 'François', 'Élodie', 'Thomas', 'Nicolas', 'Julie', 'Antoine', 'Chloé', 'Mathieu',
   'John', 'Mary', 'James', 'Emma', 'Oliver', 'Olivia', 'George', 'Amelia', 'Mohamed', 'Ahmed', 'Fatima', 'Youssef', 'Karim', 'Leila', 'Omar', 'Samir',
@@ -109,7 +107,7 @@ function markingFor(r) {
   if (r < 0.99) return { level: 'S', compartments: [] };
   return { level: 'S', compartments: ['op-ambre'] };
 }
-const RANK = { NP: 0, DR: 1, S: 2, TS: 3 };
+const LEVEL = ['NP', 'DR', 'S', 'TS'];
 const pgArray = (list) => `{${list.join(',')}}`;
 const esc = (v) => (v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
 const line = (cols) => `${cols.map(esc).join('\t')}\n`;
@@ -131,122 +129,152 @@ function* chunked(gen, size = 2000) {
   if (buf) yield buf;
 }
 
-async function load(pool, objects, links) {
+// The benchmark's rows live in the realm tenant (the gateway needs a real token) under reserved id
+// ranges of version-8 (vendor-specific) UUIDs, which the platform never generates: objects be9c…, links be9d…. They are
+// generated and removed by id range, never by tenant, so the tenant's own data is left alone.
+const ID_RANGE = {
+  object: ['be9c0000-0000-0000-0000-000000000000', 'be9cffff-ffff-ffff-ffff-ffffffffffff'],
+  link: ['be9d0000-0000-0000-0000-000000000000', 'be9dffff-ffff-ffff-ffff-ffffffffffff'],
+};
+/** SQL of the reserved id of row `i` (prefix, md5 scramble so ids are not in insertion order, version 8, variant 8, i). */
+const benchId = (prefix, salt, i) =>
+  `('${prefix}' || substr(md5('${salt}' || ${i}), 1, 8) || '8' || substr(md5('${salt}' || ${i}), 9, 3) || '8' || substr(md5('${salt}' || ${i}), 12, 3) || lpad(to_hex(${i}), 12, '0'))::uuid`;
+const inRange = (col, kind) => `${col} BETWEEN '${ID_RANGE[kind][0]}'::uuid AND '${ID_RANGE[kind][1]}'::uuid AND substr(${col}::text, 15, 1) = '8'`;
+
+/** A fresh id inside a reserved range (removed with the benchmark rows). */
+const rangeId = (prefix) => {
+  const h = randomUUID().replace(/-/g, '');
+  return `${prefix}${h.slice(4, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** Distinct names per type, their search columns computed by the projector's own code (vectors by PostgreSQL, as the projector does). */
+function namePool(size) {
+  const pool = [];
+  for (const [type, share] of TYPES) {
+    const n = Math.max(1, Math.round(size * share));
+    for (let k = 0; k < n; k++) {
+      const name = nameFor(type, k);
+      const view = { id: '00000000-0000-4000-8000-000000000000', type, version: 1, title: name, markings: { level: 'NP', compartments: [] }, provenance: { source: 'bench' },
+        properties: { name: { value: name, marking: { level: 'NP', compartments: [] }, provenance: { source: 'bench' } } }, entityId: null,
+        createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', deletedAt: null };
+      const d = projectObject(view, typeHints(undefined, type)).docs[0];
+      pool.push({ type, k, title: name, titleText: d.titleText, body: d.bodyText, names: d.names, skel: d.skeletons });
+    }
+  }
+  return pool;
+}
+
+async function removeBenchRows(client) {
+  const t0 = Date.now();
+  await client.query(`DELETE FROM analytics.link WHERE tenant = $1 AND ${inRange('id', 'link')}`, [TENANT]);
+  await client.query(`DELETE FROM analytics.doc WHERE tenant = $1 AND ${inRange('object_id', 'object')}`, [TENANT]);
+  await client.query(`DELETE FROM analytics.object WHERE tenant = $1 AND ${inRange('id', 'object')}`, [TENANT]);
+  return Date.now() - t0;
+}
+
+/**
+ * Set-based generation inside PostgreSQL (generate_series, seeded random()): N objects with one
+ * searchable name each (drawn from a pool of distinct names whose vectors are computed once), M
+ * links whose ends are drawn with preferential endpoints — the end of rank r is chosen with
+ * probability ~ r^-½ (rank = N·u², u uniform), so P(degree = k) ~ k^-3 — through a random
+ * permutation of the objects. Markings: objects 90 % NP, 7 % DR, 2 % S, 1 % S/op-ambre; links 95 % NP.
+ */
+async function load(pool) {
   const client = await pool.connect();
+  const times = {};
   try {
     await client.query(`SET search_path TO analytics, public`);
-    log(`deleting earlier rows of tenant ${TENANT}`);
-    for (const t of ['doc', 'link', 'object']) await client.query(`DELETE FROM ${t} WHERE tenant = $1`, [TENANT]);
-    const at = new Date().toISOString();
+    await client.query(`SET work_mem = '256MB'`);
+    await client.query(`SET maintenance_work_mem = '256MB'`);
+    await client.query(`SET gin_pending_list_limit = '32MB'`);
+    log(`removing earlier benchmark rows of tenant ${TENANT}`);
+    times.cleanupMs = await removeBenchRows(client);
     let t0 = Date.now();
-    await copyRows(
-      client,
-      `COPY object (tenant, id, type, version, level, compartments, deleted, entity_id, title, title_level, title_compartments, occurred_at) FROM STDIN`,
-      chunked(
-        (function* () {
-          for (const o of objects) {
-            const c = pgArray(o.markings.compartments);
-            yield line([TENANT, o.id, o.type, 1, RANK[o.markings.level], c, 'f', null, o.title, RANK[o.markings.level], c, at]);
-          }
-        })(),
-      ),
-    );
-    const objectsMs = Date.now() - t0;
+    const names = namePool(Math.min(N, POOL));
+    await client.query(`CREATE TEMP TABLE bench_pool (type text, k int, title text, title_text text, body text, names text, skel text)`);
+    await copyRows(client, `COPY bench_pool FROM STDIN`, chunked((function* () {
+      for (const p of names) yield line([p.type, p.k, p.title, p.titleText, p.body, p.names, p.skel]);
+    })()));
+    await client.query(`CREATE TEMP TABLE bench_pool_v AS SELECT p.*, ${TSV_SQL('p.title_text', 'p.body')} AS tsv, to_tsvector('simple', p.skel) AS skelv FROM bench_pool p`);
+    await client.query(`CREATE UNIQUE INDEX ON bench_pool_v (type, k)`);
+    await client.query(`ANALYZE bench_pool_v`);
+    times.namePoolMs = Date.now() - t0;
+    const counts = Object.fromEntries((await client.query(`SELECT type, count(*)::int AS n FROM bench_pool_v GROUP BY type`)).rows.map((r) => [r.type, r.n]));
     t0 = Date.now();
-    // Documents: built by the projector's code, staged by COPY, vectors computed by PostgreSQL as the projector does.
-    await client.query(
-      `CREATE TEMP TABLE doc_stage (object_id uuid, seq smallint, type text, level smallint, compartments text[], fields jsonb, props jsonb,
-         title text, body text, names text, skel text, at timestamptz, lat double precision, lon double precision)`,
-    );
-    await copyRows(
-      client,
-      `COPY doc_stage FROM STDIN`,
-      chunked(
-        (function* () {
-          for (const o of objects) {
-            const p = projectObject(o, typeHints(undefined, o.type));
-            for (const d of p.docs) {
-              yield line([o.id, d.seq, o.type, d.marking.level, pgArray(d.marking.compartments), JSON.stringify(d.fields), JSON.stringify(d.props), d.titleText, d.bodyText, d.names, d.skeletons, d.at, d.lat, d.lon]);
-            }
-          }
-        })(),
-      ),
-    );
-    const docsStageMs = Date.now() - t0;
+    await client.query(`SELECT setseed($1)`, [((SEED % 1000) / 1000)]);
+    // Object i: type, marking, pool name, optional birth date (persons) and place; rank = its place in the random permutation.
+    await client.query(`
+      CREATE TEMP TABLE bench_obj AS
+      SELECT i, ${benchId('be9c', 'o', 'i')} AS id, type, level, CASE WHEN lr >= 0.99 THEN '{op-ambre}'::text[] ELSE '{}'::text[] END AS compartments,
+             floor(random() * CASE type ${Object.entries(counts).map(([t, n]) => `WHEN '${t}' THEN ${n}`).join(' ')} END)::int AS k,
+             CASE WHEN type = 'Person' AND random() < 0.5 THEN (1940 + floor(random() * 65))::int || '-0' || (1 + floor(random() * 9))::int || '-1' || floor(random() * 9)::int END AS birth,
+             CASE WHEN random() < 0.3 THEN 43 + random() * 7 END AS lat, -1 + random() * 8 AS lon, random() AS shuffle
+      FROM (SELECT i, random() AS tr, random() AS lr FROM generate_series(0, ${N - 1}) i) g,
+           LATERAL (SELECT CASE WHEN tr < 0.6 THEN 'Person' WHEN tr < 0.75 THEN 'Organization' WHEN tr < 0.9 THEN 'Phone' ELSE 'Location' END AS type,
+                           CASE WHEN lr < 0.9 THEN 0 WHEN lr < 0.97 THEN 1 ELSE 2 END AS level) x`);
+    await client.query(`CREATE TEMP TABLE bench_rank AS SELECT (row_number() OVER (ORDER BY shuffle) - 1)::int AS rank, id, type, level, compartments FROM bench_obj`);
+    await client.query(`CREATE UNIQUE INDEX ON bench_rank (rank)`);
+    times.objectsGeneratedMs = Date.now() - t0;
     t0 = Date.now();
-    await client.query(
-      `INSERT INTO doc (tenant, object_id, seq, type, level, compartments, deleted, fields, props, tsv, names, skel, at, lat, lon)
-       SELECT $1, d.object_id, d.seq, d.type, d.level, d.compartments, false, d.fields, d.props, ${TSV_SQL('d.title', 'd.body')},
-              d.names, to_tsvector('simple', d.skel), d.at, d.lat, d.lon
-       FROM doc_stage d`,
-      [TENANT],
-    );
-    const docsVectorsAndIndexesMs = Date.now() - t0;
+    await client.query(`
+      INSERT INTO object (tenant, id, type, version, level, compartments, deleted, entity_id, title, title_level, title_compartments, occurred_at)
+      SELECT $1, o.id, o.type, 1, o.level, o.compartments, false, NULL, p.title, o.level, o.compartments, now()
+      FROM bench_obj o JOIN bench_pool_v p ON p.type = o.type AND p.k = o.k`, [TENANT]);
+    times.objectsMs = Date.now() - t0;
     t0 = Date.now();
-    const byId = new Map(objects.map((o) => [o.id, o]));
-    await copyRows(
-      client,
-      `COPY link (tenant, id, type, from_id, to_id, directed, version, level, compartments, deleted, valid_from, valid_to, from_type, from_level,
-                  from_compartments, from_deleted, to_type, to_level, to_compartments, to_deleted, occurred_at) FROM STDIN`,
-      chunked(
-        (function* () {
-          for (const l of links) {
-            const f = byId.get(l.fromId);
-            const t = byId.get(l.toId);
-            yield line([TENANT, l.id, l.type, l.fromId, l.toId, 'f', 1, RANK[l.markings.level], pgArray(l.markings.compartments), 'f', l.validFrom, null,
-              f.type, RANK[f.markings.level], pgArray(f.markings.compartments), 'f', t.type, RANK[t.markings.level], pgArray(t.markings.compartments), 'f', at]);
-          }
-        })(),
-        5000,
-      ),
-    );
-    const linksMs = Date.now() - t0;
+    await client.query(`
+      INSERT INTO doc (tenant, object_id, seq, type, level, compartments, deleted, fields, props, tsv, names, skel, at, lat, lon)
+      SELECT $1, o.id, 0, o.type, o.level, o.compartments, false,
+             jsonb_strip_nulls(jsonb_build_object('name', p.title, 'birthDate', o.birth)),
+             jsonb_strip_nulls(jsonb_build_object('name', p.title, 'birthDate', o.birth, 'location', CASE WHEN o.lat IS NOT NULL THEN jsonb_build_object('lat', o.lat, 'lon', o.lon) END)),
+             CASE WHEN o.birth IS NULL THEN p.tsv ELSE p.tsv || to_tsvector('simple', o.birth) END, p.names, p.skelv,
+             (o.birth || 'T00:00:00Z')::timestamptz, o.lat, CASE WHEN o.lat IS NOT NULL THEN o.lon END
+      FROM bench_obj o JOIN bench_pool_v p ON p.type = o.type AND p.k = o.k
+      ORDER BY o.id`, [TENANT]);
+    times.docsWithIndexesMs = Date.now() - t0;
     t0 = Date.now();
+    await client.query(`
+      INSERT INTO link (tenant, id, type, from_id, to_id, directed, version, level, compartments, deleted, valid_from, valid_to, from_type, from_level,
+                        from_compartments, from_deleted, to_type, to_level, to_compartments, to_deleted, occurred_at)
+      SELECT $1, ${benchId('be9d', 'l', 'g.j')}, (ARRAY['knows', 'calls', 'works_for', 'located_at', 'owns'])[1 + floor(g.tr * 5)::int], a.id, b.id, false, 1,
+             CASE WHEN g.lr < 0.95 THEN 0 WHEN g.lr < 0.985 THEN 1 ELSE 2 END, CASE WHEN g.lr >= 0.995 THEN '{op-ambre}'::text[] ELSE '{}'::text[] END, false,
+             CASE WHEN g.vr < 0.3 THEN make_date(2010 + floor(g.vr * 50)::int, 1, 1)::timestamptz END, NULL,
+             a.type, a.level, a.compartments, false, b.type, b.level, b.compartments, false, now()
+      FROM (SELECT j, floor(${N} * random() ^ 2)::int AS ra, floor(${N} * random() ^ 2)::int AS rb, random() AS tr, random() AS lr, random() AS vr
+            FROM generate_series(0, ${M - 1}) j) g
+      JOIN bench_rank a ON a.rank = g.ra
+      JOIN bench_rank b ON b.rank = CASE WHEN g.rb = g.ra THEN (g.ra + 1) % ${N} ELSE g.rb END
+      ORDER BY a.id`, [TENANT]);
+    times.linksMs = Date.now() - t0;
+    t0 = Date.now();
+    await client.query(`SELECT gin_clean_pending_list(c.oid) FROM pg_class c WHERE c.relnamespace = 'analytics'::regnamespace AND c.relname IN ('doc_tsv_idx', 'doc_names_trgm_idx', 'doc_skel_idx')`);
     await client.query('ANALYZE object; ANALYZE doc; ANALYZE link');
-    return { objectsMs, docsStageMs, docsVectorsAndIndexesMs, linksMs, analyzeMs: Date.now() - t0 };
+    times.analyzeMs = Date.now() - t0;
+    await client.query('DROP TABLE bench_pool, bench_pool_v, bench_obj, bench_rank');
+    return times;
   } finally {
     client.release();
   }
 }
 
-function generate() {
-  const objects = [];
-  for (let i = 0; i < N; i++) {
-    const r = rand();
-    let acc = 0;
-    const type = (TYPES.find(([, p]) => (acc += p) >= r) ?? ['Person'])[0];
-    const name = nameFor(type, i);
-    const markings = markingFor(rand());
-    const entry = (value) => ({ value, marking: markings, provenance: { source: 'bench' } });
-    const properties = { name: entry(name) };
-    if (type === 'Person' && rand() < 0.5) properties.birthDate = entry(`${1940 + Math.floor(rand() * 65)}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`);
-    if (rand() < 0.3) properties.location = entry({ lat: 43 + rand() * 7, lon: -1 + rand() * 8 });
-    objects.push({ id: uuidFrom(i, 'o'), type, version: 1, title: name, markings, provenance: { source: 'bench' }, properties, entityId: null,
-      createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', deletedAt: null });
-  }
-  // Preferential endpoints: the rank of an end is N·u² (u uniform), so the degree of rank r falls as r^-½: P(degree = k) ~ k^-3.
-  const perm = objects.map((_, i) => i);
-  for (let i = perm.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
-  const endIndex = () => perm[Math.floor(N * rand() ** 2)];
-  const links = [];
-  const degree = new Uint32Array(N);
-  for (let i = 0; i < M; i++) {
-    const a = endIndex();
-    let b = endIndex();
-    if (b === a) b = Math.floor(rand() * N);
-    degree[a]++;
-    degree[b]++;
-    links.push({ id: uuidFrom(i, 'l'), type: pick(['knows', 'calls', 'works_for', 'located_at', 'owns']), fromId: objects[a].id, toId: objects[b].id,
-      markings: rand() < 0.95 ? { level: 'NP', compartments: [] } : markingFor(0.9 + rand() * 0.1), validFrom: rand() < 0.3 ? `20${10 + Math.floor(rand() * 15)}-01-01` : null });
-  }
-  const sorted = Array.from(degree).sort((x, y) => x - y);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { objects, links, degrees: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1], isolated: sorted.filter((d) => d === 0).length } };
+/** Degree distribution of the generated graph (both ends count). */
+async function degreeStats(pool) {
+  const r = await pool.query(`
+    WITH ends AS (SELECT from_id AS id FROM analytics.link WHERE tenant = $1 AND ${inRange('id', 'link')}
+                  UNION ALL SELECT to_id FROM analytics.link WHERE tenant = $1 AND ${inRange('id', 'link')}),
+         d AS (SELECT count(*) AS k FROM ends GROUP BY id)
+    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY k)::int AS p50, percentile_disc(0.9) WITHIN GROUP (ORDER BY k)::int AS p90,
+           percentile_disc(0.99) WITHIN GROUP (ORDER BY k)::int AS p99, max(k)::int AS max, ($2::int - count(*))::int AS isolated FROM d`, [TENANT, N]);
+  return r.rows[0];
 }
 
+/** Objects of the benchmark (seeded sample) to ask for. */
+async function sampleObjects(pool, n, where) {
+  const r = await pool.query(
+    `SELECT id, type, title, level, compartments FROM analytics.object WHERE tenant = $1 AND ${inRange('id', 'object')} AND ${where}
+     ORDER BY md5(id::text || $2) LIMIT $3`, [TENANT, String(SEED), n]);
+  return r.rows;
+}
 const pct = (xs, p) => {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -354,12 +382,12 @@ async function projectorThroughput(stack, objects) {
   const codec = JSONCodec();
   const js = nc.jetstream();
   const jsm = await admin.jetstreamManager();
-  const copies = objects.slice(0, Math.floor(EVENTS / 2)).map((o) => ({ ...o, id: randomUUID() }));
+  const copies = objects.slice(0, Math.floor(EVENTS / 2)).map((o) => ({ ...o, id: rangeId('be9c') }));
   const envelope = () => ({ eventId: randomUUID(), tenant: TENANT, occurredAt: new Date().toISOString(), actor: { subject: 'bench', kind: 'service' } });
   const events = copies.map((o) => ['ontology.v1.events.object.changed', { ...envelope(), change: 'created', object: o }]);
   copies.forEach((a, i) => {
     const b = copies[(i * 7 + 1) % copies.length];
-    const link = { id: randomUUID(), type: 'knows', fromId: a.id, toId: b.id, directed: false, version: 1, markings: { level: 'NP', compartments: [] },
+    const link = { id: rangeId('be9d'), type: 'knows', fromId: a.id, toId: b.id, directed: false, version: 1, markings: { level: 'NP', compartments: [] },
       provenance: { source: 'bench' }, properties: {}, validFrom: null, validTo: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', deletedAt: null };
     events.push(['ontology.v1.events.link.changed', { ...envelope(), change: 'created', link }]);
   });
@@ -395,25 +423,25 @@ async function main() {
     machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 10) / 10) },
     params: { objects: N, links: M, searchableNames: N, queries: Q, tenant: TENANT, user: USER, seed: SEED },
   };
-  log(`generating ${N} objects and ${M} links`);
   let t0 = Date.now();
-  const { objects, links, degrees } = generate();
-  result.graph = { generateMs: Date.now() - t0, degrees };
-  const existing = await adminPool.query(`SELECT count(*)::int AS n FROM analytics.link WHERE tenant = $1`, [TENANT]);
-  if (flag('reuse') && existing.rows[0].n === M) {
+  const existing = await adminPool.query(`SELECT count(*)::int AS n FROM analytics.link WHERE tenant = $1 AND ${inRange('id', 'link')}`, [TENANT]);
+  const existingObjects = await adminPool.query(`SELECT count(*)::int AS n FROM analytics.object WHERE tenant = $1 AND ${inRange('id', 'object')}`, [TENANT]);
+  if (flag('reuse') && existing.rows[0].n === M && existingObjects.rows[0].n === N) {
     log('reusing the loaded graph');
     result.load = 'reused';
   } else {
-    log('loading with COPY');
-    t0 = Date.now();
-    result.load = { ...(await load(adminPool, objects, links)), totalMs: Date.now() - t0 };
+    log(`generating ${N} objects and ${M} links in PostgreSQL (set-based)`);
+    result.load = { ...(await load(adminPool)), totalMs: Date.now() - t0 };
   }
+  t0 = Date.now();
+  result.graph = { degrees: await degreeStats(adminPool), statsMs: Date.now() - t0 };
+  log(`graph: ${JSON.stringify(result.graph)}`);
   const db = new AnalyticsDb({ url: stack.VIGIE_DB_URL_ANALYTICS, schema: 'analytics', max: 4, applicationName: 'analytics-bench' });
   const search = new SearchRepository(db);
   const graph = new GraphQueryService(new GraphRepository(db));
   const viewer = { tenant: TENANT, clearance: 'NP', compartments: [] };
-  const visible = objects.filter((o) => o.markings.level === 'NP');
-  const people = visible.filter((o) => o.type === 'Person');
+  const people = await sampleObjects(adminPool, Q, `type = 'Person' AND level = 0 AND compartments = '{}'`);
+  const visible = await sampleObjects(adminPool, 3 * Q, `level = 0 AND compartments = '{}'`);
   const sample = (n, f) => Array.from({ length: n }, () => f());
 
   // Search: names of loaded people — half with two letters swapped, a quarter with the tokens reversed.
@@ -486,12 +514,24 @@ async function main() {
   };
   if (EVENTS > 0) {
     log(`projector throughput (${EVENTS} events)`);
+    const some = await sampleObjects(adminPool, Math.floor(EVENTS / 2), 'true');
+    const objects = some.map((o) => {
+      const markings = { level: LEVEL[o.level], compartments: o.compartments };
+      return { id: o.id, type: o.type, version: 1, title: o.title, markings, provenance: { source: 'bench' },
+        properties: { name: { value: o.title, marking: markings, provenance: { source: 'bench' } } }, entityId: null,
+        createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', deletedAt: null };
+    });
     result.projector = await projectorThroughput(stack, objects);
   }
   await db.close();
   if (!flag('keep')) {
     log('removing the benchmark rows');
-    for (const t of ['doc', 'link', 'object']) await adminPool.query(`DELETE FROM analytics.${t} WHERE tenant = $1`, [TENANT]);
+    const client = await adminPool.connect();
+    try {
+      result.cleanupMs = await removeBenchRows(client);
+    } finally {
+      client.release();
+    }
   }
   await adminPool.end();
   result.machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 10) / 10);

@@ -1,5 +1,5 @@
 import type { OntologyDocument } from '@vigie/ontology-contracts';
-import { searchRequestSchema, SearchRequestInput, SearchResponse } from '@vigie/analytics-contracts';
+import { neighbourhoodRequestSchema, searchRequestSchema, SearchRequestInput, SearchResponse, SubgraphResponse } from '@vigie/analytics-contracts';
 import { AnalyticsDb } from './db/analytics-db';
 import { GraphQueryService } from './query/graph-query.service';
 import { GraphRepository } from './query/graph.repository';
@@ -254,6 +254,28 @@ describe('graph correctness and access matrix', () => {
     await expect(graph.neighbourhood(NPV, { ids: [n.X.id], hops: 1, limit: 10 })).rejects.toThrow(/not found/);
     await expect(graph.neighbourhood(NPV, { ids: [n.Z.id], hops: 1, limit: 10 })).rejects.toThrow(/not found/);
   });
+
+  it('answers ≤ 2 hops in one statement exactly as the hop-by-hop expansion (limits, cuts, filters, markings)', async () => {
+    const sorted = (r: SubgraphResponse) => ({ ...r, edges: [...r.edges].sort((a, b) => a.id.localeCompare(b.id)) });
+    let compared = 0;
+    for (const viewer of [NPV, SV]) {
+      for (const ids of [[n.A.id], [n.A.id, n.D.id]]) {
+        for (const hops of [1, 2]) {
+          for (const limit of [2, 4, 6, 500]) {
+            for (const filters of [{}, { objectTypes: ['Person'] }, { window: { from: '2021-01-01' } }]) {
+              const req = neighbourhoodRequestSchema.parse({ ids, hops, limit, ...filters });
+              expect(sorted(await graph.neighbourhood(viewer, req))).toEqual(sorted(await graph.neighbourhoodHopByHop(viewer, req)));
+              compared += 1;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBe(2 * 2 * 2 * 4 * 3);
+    // Metrics close the last hop the same way.
+    const req = neighbourhoodRequestSchema.parse({ ids: [n.A.id], hops: 2, limit: 500 });
+    expect(sorted(await graph.neighbourhood(SV, req, true))).toEqual(sorted(await graph.neighbourhoodHopByHop(SV, req, true)));
+  }, 30_000);
 
   it('applies link-type, object-type, time-window filters and reports what the size limit cut', async () => {
     const knows = await graph.neighbourhood(NPV, { ids: [n.A.id], hops: 3, linkTypes: ['knows'], limit: 500 });

@@ -38,6 +38,13 @@ export class GraphQueryService {
   }
 
   async neighbourhood(viewer: Viewer, req: NeighbourhoodRequest, closeLastHop = false): Promise<SubgraphResponse> {
+    const seedCount = new Set(req.ids).size;
+    if (req.hops <= 2 && seedCount <= req.limit) return this.nearNeighbourhood(viewer, req, closeLastHop);
+    return this.neighbourhoodHopByHop(viewer, req, closeLastHop);
+  }
+
+  /** Breadth-first, one statement per hop (3 hops; also the reference the one-statement form is tested against). */
+  async neighbourhoodHopByHop(viewer: Viewer, req: NeighbourhoodRequest, closeLastHop = false): Promise<SubgraphResponse> {
     // The seeds are checked with the final node summaries (one round trip less): a link is visible
     // only with both of its ends, so nothing is ever expanded from a seed the reader cannot see.
     const seedIds = [...new Set(req.ids)];
@@ -95,6 +102,31 @@ export class GraphQueryService {
       edges: [...edges.values()].filter((e) => present.has(e.fromId) && present.has(e.toId)).map(stripEdge),
       truncated,
       cut,
+    };
+  }
+
+  /** Up to 2 hops: one statement (expansion, limit, cut and node summaries computed in SQL). */
+  private async nearNeighbourhood(viewer: Viewer, req: NeighbourhoodRequest, closeLastHop: boolean): Promise<SubgraphResponse> {
+    const seedIds = [...new Set(req.ids)];
+    const filters: ExpansionFilters = { linkTypes: req.linkTypes, objectTypes: req.objectTypes, window: req.window };
+    const near = await this.repo.nearNeighbourhood(viewer, seedIds, filters, req.hops as 1 | 2, req.limit);
+    const present = new Set(near.nodes.map((n) => n.id));
+    const missing = seedIds.filter((id) => !present.has(id)).length;
+    if (missing) throw new AnalyticsException(AnalyticsExceptionCode.ObjectNotFound, `${missing} of the ${seedIds.length} objects asked for are not found`);
+    const edges = new Map(near.edges.map((e) => [e.id, e]));
+    if (closeLastHop && !near.truncated) {
+      // Links among the outermost nodes (for metrics over the induced subgraph).
+      const frontier = near.nodes.filter((n) => n.depth === req.hops).map((n) => n.id);
+      for (const e of await this.repo.edgesOf(viewer, frontier, { linkTypes: req.linkTypes, window: req.window })) {
+        if (!edges.has(e.id) && present.has(e.fromId) && present.has(e.toId)) edges.set(e.id, e);
+      }
+    }
+    const nodes: GraphNode[] = [...near.nodes].sort((a, b) => a.depth - b.depth || a.id.localeCompare(b.id));
+    return {
+      nodes,
+      edges: [...edges.values()].filter((e) => present.has(e.fromId) && present.has(e.toId)).map(stripEdge),
+      truncated: near.truncated,
+      cut: near.cut,
     };
   }
 

@@ -63,6 +63,15 @@ function propertyPredicate(p: Params, f: SearchPropertyFilter, alias: string): s
   }
 }
 
+/**
+ * The consonant skeletons a fuzzy query requires, all of them (AND): every token's skeleton of two
+ * letters or more. Short skeletons are kept because, AND-ed with the others, they make the match
+ * selective ("Marie Dupnot" asks for `mr & dpnt`, not every `dpnt`).
+ */
+export function querySkeletons(q: string): string[] {
+  return [...new Set(nameTokens(q).map(nameSkeleton).filter((s) => s.length >= 2))];
+}
+
 interface HitRow {
   object_id: string;
   score: string;
@@ -89,13 +98,16 @@ export class SearchRepository {
     const where: string[] = [`d.tenant = ${t}`, visibleSql(p, viewer, 'd'), 'NOT d.deleted'];
     if (req.types) where.push(`d.type = ANY (${p.add(req.types)}::text[])`);
     let score = '0::numeric';
+    let tsq = '';
     if (q) {
-      const qp = p.add(q);
-      const match = [`d.tsv @@ ${TSQUERY(qp)}`];
-      const scores = [`ts_rank(d.tsv, ${TSQUERY(qp)}, 32)`];
+      // The ts query is computed once per statement (an InitPlan), not once per candidate row.
+      tsq = `qq AS MATERIALIZED (SELECT ${TSQUERY(p.add(q))} AS tq), `;
+      const tq = '(SELECT tq FROM qq)';
+      const match = [`d.tsv @@ ${tq}`];
+      const scores = [`CASE WHEN d.tsv @@ ${tq} THEN ts_rank(d.tsv, ${tq}, 32) ELSE 0 END`];
       if (req.fuzzy) {
         const qn = normaliseName(q);
-        const skeletons = [...new Set(nameTokens(q).map(nameSkeleton).filter((s) => s.length >= 3))];
+        const skeletons = querySkeletons(q);
         if (qn) {
           const qnp = p.add(qn);
           match.push(`${qnp} <% d.names`);
@@ -140,7 +152,7 @@ export class SearchRepository {
           GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50) fb)`;
     });
     const sql = `
-      WITH hits AS (
+      WITH ${tsq}hits AS (
         SELECT d.object_id, min(d.type) AS type, ${score} AS score FROM doc d WHERE ${where.join(' AND ')} GROUP BY d.object_id
       ), filtered AS MATERIALIZED (
         SELECT h.* FROM hits h ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
