@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, Me } from '../lib/api-client';
 import { Purpose, PurposeStore } from '../lib/purpose';
-import { parseRoute, Route } from '../lib/router';
+import { canOpen, operationScreens } from '../lib/admin/screen-access';
+import { hrefFor, parseRoute, Route } from '../lib/router';
 import { Session } from '../lib/session';
 import { AboutPage } from './about-page';
+import { AdminPage } from './admin/admin-page';
+import { AuditPage } from './audit/audit-page';
+import { IngestionPage } from './ingestion/ingestion-page';
 import { ClassificationBanner } from './classification-banner';
 import { useI18n } from './i18n-context';
 import { Link } from './link';
@@ -60,6 +64,13 @@ export function App({ session, api, me, purposes, onLogout }: { session: Session
                   {t('nav.search')}
                 </Link>
               </li>
+              {operationScreens(me.roles).map((screen) => (
+                <li key={screen}>
+                  <Link href={hrefFor({ name: screen })} current={route.name === screen}>
+                    {t(`nav.${screen}`)}
+                  </Link>
+                </li>
+              ))}
               <li>
                 <Link href="/about" current={route.name === 'about'}>
                   {t('nav.about')}
@@ -85,6 +96,9 @@ export function App({ session, api, me, purposes, onLogout }: { session: Session
         <main id="main" tabIndex={-1}>
           {route.name === 'search' && <SearchPage q={route.q} types={route.types} />}
           {route.name === 'object' && <ObjectPage key={route.id} id={route.id} />}
+          {route.name === 'ingestion' && (canOpen('ingestion', me.roles) ? <IngestionPage /> : <p role="alert">{t('common.forbidden')}</p>)}
+          {route.name === 'audit' && (canOpen('audit', me.roles) ? <AuditPage /> : <p role="alert">{t('common.forbidden')}</p>)}
+          {route.name === 'admin' && (canOpen('admin', me.roles) ? <AdminPage /> : <p role="alert">{t('common.forbidden')}</p>)}
           {route.name === 'about' && <AboutPage />}
           {route.name === 'notFound' && <p role="alert">{t('common.notFound')}</p>}
         </main>

@@ -2,6 +2,7 @@ import { HistoryEntry, OntologyLink, OntologyObject, Page, PropertyValue, Proven
 import { Marking } from '../lib/markings';
 import { hrefFor } from '../lib/router';
 import { ErrorView } from './error-view';
+import { VersionHistory } from './history/version-history';
 import { useI18n } from './i18n-context';
 import { Link } from './link';
 import { MarkingBadge } from './marking-badge';
@@ -58,7 +59,7 @@ export function ObjectPage({ id }: { id: string }) {
         <h2 id="history-title">{t('object.history')}</h2>
         {history.status === 'loading' && <p>{t('common.loading')}</p>}
         {history.status === 'error' && <ErrorView error={history.error} />}
-        {history.status === 'ready' && <History entries={history.data.items} />}
+        {history.status === 'ready' && <VersionHistory objectId={o.id} entries={history.data.items} />}
       </section>
     </article>
   );
@@ -129,39 +130,6 @@ function Links({ id, links }: { id: string; links: OntologyLink[] }) {
             </tr>
           );
         })}
-      </tbody>
-    </table>
-  );
-}
-
-function History({ entries }: { entries: HistoryEntry[] }) {
-  const { t, date } = useI18n();
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{t('object.version')}</th>
-          <th scope="col">{t('object.change')}</th>
-          <th scope="col">{t('object.at')}</th>
-          <th scope="col">{t('object.actor')}</th>
-          <th scope="col">{t('object.changed')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((entry) => (
-          <tr key={entry.version}>
-            <td>{entry.version}</td>
-            <td>{t(`change.${entry.change}`)}</td>
-            <td>
-              <time dateTime={entry.at}>{date(entry.at)}</time>
-            </td>
-            <td>
-              {entry.actor.username ?? entry.actor.subject}
-              {entry.purpose && <span className="muted"> · {entry.purpose.caseRef}</span>}
-            </td>
-            <td>{entry.changedProperties.join(', ')}</td>
-          </tr>
-        ))}
       </tbody>
     </table>
   );
