@@ -48,6 +48,7 @@ export interface UploadFields {
   format: string;
   source: string;
   mapping?: string;
+  mappingId?: string;
   markings?: string;
   options?: string;
 }

@@ -4,6 +4,8 @@ export * from './lib/jobs.service';
 export * from './lib/consumers/batch-outcome.consumer';
 export * from './lib/consumers/ingest-dead-letter.consumer';
 export * from './lib/mapping/ontology-mapping.service';
+export * from './lib/mapping/stix-extension.service';
+export * from './lib/mapping/stored-mappings.service';
 export * from './lib/runner/job-pipeline';
 export * from './lib/runner/job-progress';
 export * from './lib/runner/job-run';

@@ -16,7 +16,8 @@ export type { StixItem, StixParseOptions, StixRecord } from './lib/stix/stix-bun
 export { StixMapper, STIX_OBJECT_TYPES, STIX_RELATIONSHIP_LINKS } from './lib/stix/stix.mapper';
 export type { StixMapperOptions, StixMapResult } from './lib/stix/stix.mapper';
 export * from './lib/stix/stix-markings.util';
-export { STIX_ONTOLOGY_EXTENSION, checkStixOntology } from './lib/stix/stix-ontology';
+export { STIX_ONTOLOGY_EXTENSION, checkStixOntology, planStixOntology } from './lib/stix/stix-ontology';
+export type { StixOntologyChange } from './lib/stix/stix-ontology';
 export { applyMapping, compileMapping } from './lib/mapping/mapping.compiler';
 export type { ApplyContext, CompiledMapping, CompileMappingOptions, CompileMappingResult, MappedRecord, MappingError, MappingRejected } from './lib/mapping/mapping.compiler';
 export { compileDateFormat, parseIso } from './lib/mapping/date-format.util';

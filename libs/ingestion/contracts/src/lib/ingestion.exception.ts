@@ -14,6 +14,8 @@ export enum IngestionExceptionCode {
   SourceNotFound = 'INGESTION_SOURCE_NOT_FOUND',
   JobNotFound = 'INGESTION_JOB_NOT_FOUND',
   MappingNotFound = 'INGESTION_MAPPING_NOT_FOUND',
+  /** A stored mapping of that name already exists in the tenant. */
+  MappingNameTaken = 'INGESTION_MAPPING_NAME_TAKEN',
   /** The job is not in a state that allows the request (e.g. cancelling a finished job). */
   JobStateConflict = 'INGESTION_JOB_STATE_CONFLICT',
   InvalidCursor = 'INGESTION_INVALID_CURSOR',
@@ -31,6 +33,7 @@ export const INGESTION_ERROR_KIND: Readonly<Record<IngestionExceptionCode, Error
   [IngestionExceptionCode.SourceNotFound]: ErrorKind.NotFound,
   [IngestionExceptionCode.JobNotFound]: ErrorKind.NotFound,
   [IngestionExceptionCode.MappingNotFound]: ErrorKind.NotFound,
+  [IngestionExceptionCode.MappingNameTaken]: ErrorKind.Conflict,
   [IngestionExceptionCode.JobStateConflict]: ErrorKind.Conflict,
   [IngestionExceptionCode.InvalidCursor]: ErrorKind.Invalid,
   [IngestionExceptionCode.DependencyUnavailable]: ErrorKind.Unavailable,

@@ -81,11 +81,15 @@ export const quarantineList = defineRequest({
 
 export const mappingValidateRequestSchema = z
   .object({
-    mapping: z.string().min(1).max(1_000_000),
+    /** The mapping's text (YAML or JSON)… */
+    mapping: z.string().min(1).max(1_000_000).optional(),
+    /** …or a stored mapping, checked against the tenant's ontology as it is now. */
+    mappingId: z.uuid().optional(),
     /** The source's columns (a CSV header), to check the fields the mapping reads. */
     columns: z.array(z.string()).max(10_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.mapping === undefined) !== (r.mappingId === undefined), { message: 'give mapping (the text) or mappingId (a stored mapping), exactly one', path: ['mapping'] });
 
 export const mappingValidate = defineRequest({
   subject: 'ingestion.v1.mapping.validate',

@@ -1,6 +1,8 @@
 import { JobBatchEntity, JobEntity, QuarantinedRecordEntity } from './entities/job.entity';
+import { MappingEntity } from './entities/mapping.entity';
 import { Migration20261128160000_ingestion_jobs } from './migrations/Migration20261128160000_ingestion_jobs';
+import { Migration20261128180000_ingestion_mappings } from './migrations/Migration20261128180000_ingestion_mappings';
 
 /** Entities and migrations of the ingestion schema, for the service definition's `persistence`. */
-export const INGESTION_ENTITIES = [JobEntity, JobBatchEntity, QuarantinedRecordEntity];
-export const INGESTION_MIGRATIONS = [Migration20261128160000_ingestion_jobs];
+export const INGESTION_ENTITIES = [JobEntity, JobBatchEntity, QuarantinedRecordEntity, MappingEntity];
+export const INGESTION_MIGRATIONS = [Migration20261128160000_ingestion_jobs, Migration20261128180000_ingestion_mappings];

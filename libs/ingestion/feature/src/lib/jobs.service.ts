@@ -19,6 +19,7 @@ import { Actor, hasRole } from '@vigie/shared-auth';
 import { ErrorKind, PlatformErrorCode, PlatformException, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { VigieRole } from '@vigie/shared-policy';
 import { OntologyMappingService, safeCompile } from './mapping/ontology-mapping.service';
+import { StoredMappingsService } from './mapping/stored-mappings.service';
 import { JobSchedulerService } from './runner/job-scheduler.service';
 import { digestToHex, UploadObjectStore } from './store/upload-object-store';
 
@@ -62,13 +63,11 @@ export class JobsService {
     private readonly mappings: OntologyMappingService,
     private readonly scheduler: JobSchedulerService,
     private readonly audit: AuditRecorder,
+    private readonly storedMappings: StoredMappingsService,
   ) {}
 
   async create(actor: Actor, req: RequestOf<typeof jobCreate>): Promise<Job> {
     requireRole(actor, [VigieRole.Ingest], 'Creating an ingestion job');
-    if (req.mappingId !== undefined) {
-      throw new IngestionException(IngestionExceptionCode.MappingNotFound, `No stored mapping ${req.mappingId}: stored mappings are not kept yet, send the mapping's text in "mapping"`);
-    }
     if (!req.objectName.startsWith(`${actor.tenant}/`)) {
       throw new IngestionException(IngestionExceptionCode.SourceNotFound, `No uploaded file ${req.objectName} in tenant ${actor.tenant}`);
     }
@@ -78,11 +77,16 @@ export class JobsService {
     if (!info || (info.metadata?.['tenant'] !== undefined && info.metadata['tenant'] !== actor.tenant)) {
       throw new IngestionException(IngestionExceptionCode.SourceNotFound, `No uploaded file ${req.objectName} in tenant ${actor.tenant}`);
     }
+    if (req.format === 'stix' && req.mappingId !== undefined) {
+      throw new IngestionException(IngestionExceptionCode.InvalidMapping, 'A STIX bundle is mapped by the STIX mapping: give no mapping or mappingId', { errors: [] });
+    }
+    // A stored mapping is the tenant's (another tenant's id is not found) and is compiled again: the ontology may have moved since it was saved.
+    const mappingText = req.mappingId !== undefined ? (await this.storedMappings.record(actor, req.mappingId)).text : req.mapping;
     let document: OntologyDocument | undefined;
     let mappingMarkings;
     if (req.format !== 'stix') {
       document = await this.mappings.ontology();
-      mappingMarkings = this.mappings.compile(req.mapping ?? '', document).markings;
+      mappingMarkings = this.mappings.compile(mappingText ?? '', document).markings;
     }
     const markings = clampMarkings(req.markings, { level: actor.clearance, compartments: actor.compartments }, mappingMarkings);
     const detected: Record<string, unknown> = {};
@@ -107,7 +111,8 @@ export class JobsService {
         objectSize: info.size,
         sha256: digestToHex(info.digest),
         format: req.format,
-        mapping: req.mapping ?? null,
+        mapping: mappingText ?? null,
+        mappingId: req.mappingId ?? null,
         markings,
         clearance: { level: actor.clearance, compartments: [...actor.compartments] },
         options: req.options ?? {},
@@ -161,9 +166,10 @@ export class JobsService {
     return { items: page, nextCursor: rows.length > req.limit && last ? encodeCursor({ x: last.index }) : null };
   }
 
-  async validateMapping(req: RequestOf<typeof mappingValidate>): Promise<ResponseOf<typeof mappingValidate>> {
+  async validateMapping(actor: Actor, req: RequestOf<typeof mappingValidate>): Promise<ResponseOf<typeof mappingValidate>> {
+    const text = req.mappingId !== undefined ? (await this.storedMappings.record(actor, req.mappingId)).text : (req.mapping ?? '');
     const document = await this.mappings.ontology();
-    const result = safeCompile(req.mapping, document, req.columns);
+    const result = safeCompile(text, document, req.columns);
     if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })) };
     const m = result.mapping;
     return { ok: true, objects: m.objects.map((o) => ({ ...o })), links: m.links.map((l) => ({ ...l })), fields: [...m.fields], markings: m.markings };

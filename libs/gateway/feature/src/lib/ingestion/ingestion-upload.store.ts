@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { IngestionException, IngestionExceptionCode } from '@vigie/ingestion-contracts';
 import { headers as natsHeaders, JetStreamClient, NatsConnection, nuid, ObjectStore, PubAck, StorageType } from 'nats';
 
 /** Default bucket of uploaded files (the ingestion service reads the same one). */
@@ -12,6 +13,43 @@ export interface StoredUpload {
   chunks: number;
   /** Hex SHA-256 of the bytes stored. */
   sha256: string;
+}
+
+/** The refusal of an upload over the configured maximum, in words a user can act on. */
+export function tooLarge(maxBytes: number): IngestionException {
+  return new IngestionException(
+    IngestionExceptionCode.FileTooLarge,
+    `The file is larger than the maximum upload size of ${formatBytes(maxBytes)} (${maxBytes} bytes, INGEST_MAX_UPLOAD_SIZE): nothing was stored; split the file or ask an operator to raise the limit`,
+    { maxBytes },
+  );
+}
+
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1 && v % 1024 === 0) {
+    v /= 1024;
+    u++;
+  }
+  return `${v} ${units[u]}`;
+}
+
+/** Bytes of a refused upload read (and dropped) so the client gets its answer, before the connection is cut. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** Reads the rest of a refused upload in the background and drops it; beyond the limit, destroys the source. */
+function drain(parts: AsyncIterator<Uint8Array | string>): void {
+  void (async () => {
+    let dropped = 0;
+    for (let next = await parts.next(); !next.done; next = await parts.next()) {
+      dropped += next.value.length;
+      if (dropped > DRAIN_LIMIT_BYTES) {
+        await parts.return?.();
+        return;
+      }
+    }
+  })().catch(() => undefined);
 }
 
 function base64UrlPadded(data: Uint8Array | string): string {
@@ -47,7 +85,11 @@ export class IngestUploadStore {
     return this.store;
   }
 
-  async put(name: string, source: AsyncIterable<Uint8Array | string>, metadata: Record<string, string>): Promise<StoredUpload> {
+  /**
+   * Stores `source` under `name`. Beyond `maxBytes` the upload is refused (`INGESTION_FILE_TOO_LARGE`,
+   * 413) and the chunks already stored are purged: no object, no orphan chunk.
+   */
+  async put(name: string, source: AsyncIterable<Uint8Array | string>, metadata: Record<string, string>, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StoredUpload> {
     await this.bucketStore();
     const id = nuid.next();
     const chunkSubject = `$O.${this.bucket}.C.${id}`;
@@ -67,8 +109,16 @@ export class IngestUploadStore {
       if (inFlight.length >= this.maxInFlight) await inFlight.shift();
     };
     try {
-      for await (const part of source) {
+      // Iterated by hand: on a refusal the source is left as it is (not destroyed), so that the
+      // caller can drain the request and still answer 413 on its connection.
+      const parts = source[Symbol.asyncIterator]();
+      for (let next = await parts.next(); !next.done; next = await parts.next()) {
+        const part = next.value;
         const buf = typeof part === 'string' ? Buffer.from(part) : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+        if (size + pendingBytes + buf.length > maxBytes) {
+          drain(parts);
+          throw tooLarge(maxBytes);
+        }
         pending.push(buf);
         pendingBytes += buf.length;
         while (pendingBytes >= CHUNK_BYTES) {

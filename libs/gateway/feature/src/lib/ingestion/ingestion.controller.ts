@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
@@ -17,15 +17,23 @@ import {
   jobProgressedPayloadSchema,
   jobSchema,
   JobStatus,
+  mappingCreate,
+  mappingCreateRequestSchema,
+  mappingGet,
+  mappingList,
   mappingValidate,
   mappingValidateRequestSchema,
+  stixExtensionApply,
+  stixExtensionGet,
+  storedMappingSchema,
   quarantineList,
   QuarantinedRecord,
 } from '@vigie/ingestion-contracts';
 import { Actor, CurrentActor, hasRole } from '@vigie/shared-auth';
 import { ErrorKind, PlatformErrorCode, PlatformException, ResponseOf, VigieException } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
-import { IngestUploadStore, StoredUpload } from './ingestion-upload.store';
+import { INGESTION_GATEWAY_CONFIG, IngestionGatewayConfig } from './ingestion-gateway.config';
+import { IngestUploadStore, StoredUpload, tooLarge } from './ingestion-upload.store';
 import { JobProgress, jobProgress } from './job-progress.util';
 
 const INGEST_ROLE = 'vigie-ingest';
@@ -86,6 +94,7 @@ export class IngestionController {
   constructor(
     private readonly client: ServiceClient,
     private readonly uploads: IngestUploadStore,
+    @Inject(INGESTION_GATEWAY_CONFIG) private readonly config: IngestionGatewayConfig,
   ) {}
 
   @Post('jobs')
@@ -93,15 +102,17 @@ export class IngestionController {
   @ApiOperation({
     summary: 'Upload a file (streamed) and start an ingestion job',
     description:
-      'multipart/form-data with the text fields `format` (csv|json|ndjson|stix; guessed from the file name otherwise), `mapping` (YAML or JSON text; not for STIX), ' +
+      'multipart/form-data with the text fields `format` (csv|json|ndjson|stix; guessed from the file name otherwise), `mapping` (YAML or JSON text; not for STIX) or `mappingId` (a stored mapping), ' +
       '`source`, `markings` (JSON {"level","compartments"}; default: the mapping\'s), `options` (JSON parse options) and one file part `file` — put the fields first. ' +
-      'Or the raw file as the body (any other content type) with the same names as query parameters. Needs the role vigie-ingest.',
+      'Or the raw file as the body (any other content type) with the same names as query parameters. Needs the role vigie-ingest. ' +
+      'A file larger than the maximum upload size (INGEST_MAX_UPLOAD_SIZE, default 4gb) is refused with 413 INGESTION_FILE_TOO_LARGE and nothing of it is kept.',
   })
   @ApiConsumes('multipart/form-data', 'application/octet-stream', 'text/csv', 'application/json', 'application/x-ndjson')
   @ApiQuery({ name: 'format', required: false, enum: INGESTION_FORMATS })
   @ApiQuery({ name: 'source', required: false })
   @ApiQuery({ name: 'fileName', required: false })
   @ApiQuery({ name: 'mapping', required: false, description: 'Mapping text (raw-body uploads; prefer multipart for long mappings)' })
+  @ApiQuery({ name: 'mappingId', required: false, description: 'A stored mapping (POST /api/v1/ingest/mappings)' })
   @ApiQuery({ name: 'markings', required: false, description: 'JSON {"level":"DR","compartments":["cyber"]}' })
   @ApiBody({
     schema: {
@@ -110,6 +121,7 @@ export class IngestionController {
       properties: {
         format: { type: 'string', enum: [...INGESTION_FORMATS] },
         mapping: { type: 'string', description: 'YAML or JSON mapping' },
+        mappingId: { type: 'string', format: 'uuid', description: 'A stored mapping, instead of `mapping`' },
         source: { type: 'string' },
         markings: { type: 'string', description: 'JSON {"level","compartments"}' },
         options: { type: 'string', description: 'JSON parse options (delimiter, encoding, path, maxFieldBytes…)' },
@@ -122,6 +134,10 @@ export class IngestionController {
     if (!hasRole(actor, INGEST_ROLE)) {
       throw new PlatformException(PlatformErrorCode.Forbidden, ErrorKind.Forbidden, `Uploading a file for ingestion needs the role ${INGEST_ROLE}`, { reason: 'ROLE_MISSING' });
     }
+    // A declared length over the limit is refused before a byte is read (multipart: the text fields may add up to ~21 MB).
+    const declared = Number(req.header('content-length') ?? NaN);
+    const allowance = req.is('multipart/form-data') ? 21 * 1024 * 1024 : 0;
+    if (Number.isFinite(declared) && declared > this.config.INGEST_MAX_UPLOAD_SIZE + allowance) throw tooLarge(this.config.INGEST_MAX_UPLOAD_SIZE);
     const objectName = `${actor.tenant}/${randomUUID()}`;
     const fields: Record<string, string | undefined> = { ...query };
     const metadata = (fileName: string) => ({ tenant: actor.tenant, uploadedBy: actor.subject, fileName: fileName.slice(0, 500) });
@@ -140,6 +156,7 @@ export class IngestionController {
         objectName,
         format: formatOf(fields['format'], fileName) as JobCreateRequest['format'],
         ...(fields['mapping'] ? { mapping: fields['mapping'] } : {}),
+        ...(fields['mappingId'] ? { mappingId: fields['mappingId'] } : {}),
         ...(fields['markings'] ? { markings: jsonField('markings', fields['markings']) as JobCreateRequest['markings'] } : {}),
         ...(fields['options'] ? { options: jsonField('options', fields['options']) as JobCreateRequest['options'] } : {}),
       };
@@ -154,7 +171,7 @@ export class IngestionController {
   private async receiveRaw(req: Request, objectName: string, fields: Record<string, string | undefined>, metadata: (f: string) => Record<string, string>) {
     const fileName = fields['fileName'] ?? 'upload';
     formatOf(fields['format'], fileName);
-    const stored = await this.uploads.put(objectName, req, metadata(fileName));
+    const stored = await this.uploads.put(objectName, req, metadata(fileName), this.config.INGEST_MAX_UPLOAD_SIZE);
     return { stored, fileName };
   }
 
@@ -176,7 +193,7 @@ export class IngestionController {
       bb.on('file', (name, stream, info) => {
         if (name !== 'file' || put) {
           // A text field sent as a file part (curl -F mapping=@m.yaml): read it, bounded.
-          if (['mapping', 'markings', 'options', 'source', 'format', 'fileName'].includes(name)) {
+          if (['mapping', 'mappingId', 'markings', 'options', 'source', 'format', 'fileName'].includes(name)) {
             const parts: Buffer[] = [];
             let size = 0;
             stream.on('data', (d: Buffer) => {
@@ -191,8 +208,11 @@ export class IngestionController {
           return;
         }
         fileName = info.filename;
-        put = this.uploads.put(objectName, stream, metadata(info.filename ?? 'upload'));
-        put.catch(() => undefined);
+        put = this.uploads.put(objectName, stream, metadata(info.filename ?? 'upload'), this.config.INGEST_MAX_UPLOAD_SIZE);
+        // Too large: answer now (the rest of the body is drained and dropped by the store).
+        put.catch((error: unknown) => {
+          if (error instanceof IngestionException && error.code === IngestionExceptionCode.FileTooLarge) reject(error);
+        });
       });
       bb.on('error', (error) => reject(invalid(`Malformed multipart request: ${(error as Error).message}`)));
       bb.on('close', () => {
@@ -338,5 +358,51 @@ export class IngestionController {
   @ApiBody({ schema: openApi(mappingValidateRequestSchema, 'input') })
   validate(@Body() body: unknown): Promise<ResponseOf<typeof mappingValidate>> {
     return this.client.request(mappingValidate, (body ?? {}) as z.infer<typeof mappingValidateRequestSchema>);
+  }
+
+  @Post('mappings')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: "Save a mapping for the tenant (role vigie-ingest); refused with 400 naming the path and line when it does not fit the tenant's ontology, 409 when the name is taken",
+    description: 'JSON `{name, description?, mapping, columns?}`. A stored mapping is never changed in place: save another name to change it. Jobs name it with `mappingId`.',
+  })
+  @ApiBody({ schema: openApi(mappingCreateRequestSchema, 'input') })
+  @ApiCreatedResponse({ schema: openApi(storedMappingSchema, 'output') })
+  createMapping(@Body() body: unknown): Promise<ResponseOf<typeof mappingCreate>> {
+    return this.client.request(mappingCreate, (body ?? {}) as z.infer<typeof mappingCreateRequestSchema>);
+  }
+
+  @Get('mappings')
+  @ApiOperation({ summary: "The tenant's stored mappings by name (without their text)" })
+  @ApiQuery({ name: 'prefix', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  listMappings(@Query('prefix') prefix?: string, @Query('cursor') cursor?: string, @Query('limit') limit?: string): Promise<ResponseOf<typeof mappingList>> {
+    const n = limit === undefined ? 50 : Number(limit);
+    if (!Number.isInteger(n)) throw invalid('"limit" must be an integer');
+    return this.client.request(mappingList, { ...(prefix ? { prefix } : {}), ...(cursor ? { cursor } : {}), limit: n });
+  }
+
+  @Get('mappings/:id')
+  @ApiOperation({ summary: 'One stored mapping with its text' })
+  @ApiOkResponse({ schema: openApi(storedMappingSchema, 'output') })
+  getMapping(@Param('id') id: string): Promise<ResponseOf<typeof mappingGet>> {
+    return this.client.request(mappingGet, { id });
+  }
+
+  @Get('stix-extension')
+  @ApiOperation({ summary: "What the tenant's ontology lacks for STIX 2.1 bundles (empty `missing`: nothing)" })
+  stixExtension(): Promise<ResponseOf<typeof stixExtensionGet>> {
+    return this.client.request(stixExtensionGet, {});
+  }
+
+  @Post('stix-extension')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Add the STIX 2.1 extension (threat actors, malware, indicators… and the relationship link types) to the tenant's ontology (role vigie-admin); idempotent",
+    description: 'Adds the missing types and the properties existing types lack; never removes or narrows anything. Without it a STIX job quarantines those objects as UNKNOWN_TYPE.',
+  })
+  applyStixExtension(): Promise<ResponseOf<typeof stixExtensionApply>> {
+    return this.client.request(stixExtensionApply, {}, { timeoutMs: 60_000 });
   }
 }

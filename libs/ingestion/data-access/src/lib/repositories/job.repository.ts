@@ -44,6 +44,8 @@ export interface NewJob {
   sha256: string;
   format: IngestionFormat;
   mapping: string | null;
+  /** The stored mapping `mapping` was taken from, if any. */
+  mappingId?: string | null;
   markings: Marking;
   clearance: { level: ClassificationLevel; compartments: string[] };
   options: ParseOptionsInput;
@@ -229,8 +231,8 @@ export class JobNotOwnedError extends Error {}
 export class JobRepository {
   async insert(sql: Sql, job: NewJob): Promise<JobRecord> {
     const rows = await sql.query<JobRow>(
-      `INSERT INTO job (id, tenant, source, file_name, object_name, object_size, sha256, format, status, mapping, level, compartments, clearance, options, detected, created_by, created_by_name)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
+      `INSERT INTO job (id, tenant, source, file_name, object_name, object_size, sha256, format, status, mapping, mapping_id, level, compartments, clearance, options, detected, created_by, created_by_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
        RETURNING ${JOB_COLUMNS}`,
       [
         job.id,
@@ -242,6 +244,7 @@ export class JobRepository {
         job.sha256,
         job.format,
         job.mapping,
+        job.mappingId ?? null,
         job.markings.level,
         JSON.stringify(job.markings.compartments),
         JSON.stringify(job.clearance),

@@ -38,7 +38,7 @@ export class JobsController {
   }
 
   @HandleRequest(mappingValidate)
-  validate(@Payload() req: RequestOf<typeof mappingValidate>) {
-    return this.jobs.validateMapping(req);
+  validate(@Payload() req: RequestOf<typeof mappingValidate>, @CurrentActor() actor: Actor) {
+    return this.jobs.validateMapping(actor, req);
   }
 }

@@ -60,3 +60,35 @@ export function checkStixOntology(ontology: Pick<OntologyDocument, 'objectTypes'
   }
   return problems;
 }
+
+/** One type change that brings an ontology up to the STIX extension (the shape of `ontology.v1.type.upsert` without its version). */
+export type StixOntologyChange = { kind: 'object'; type: ObjectType; created: boolean } | { kind: 'link'; type: LinkType; created: boolean };
+
+/**
+ * The type changes that give an ontology everything the STIX extension defines, never removing
+ * anything: a missing type is added as the extension defines it; an existing type keeps its
+ * definition (an administrator may have edited it) and gets only the extension's properties it
+ * lacks, appended. Empty when nothing is missing, so applying it twice changes nothing.
+ */
+export function planStixOntology(ontology: Pick<OntologyDocument, 'objectTypes' | 'linkTypes'>): StixOntologyChange[] {
+  const changes: StixOntologyChange[] = [];
+  for (const wanted of STIX_ONTOLOGY_EXTENSION.objectTypes) {
+    const current = ontology.objectTypes.find((t) => t.name === wanted.name);
+    if (!current) {
+      changes.push({ kind: 'object', type: wanted, created: true });
+      continue;
+    }
+    const missing = wanted.properties.filter((p) => !current.properties.some((c) => c.name === p.name));
+    if (missing.length > 0) changes.push({ kind: 'object', type: { ...current, properties: [...current.properties, ...missing.map((p) => ({ ...p, required: false }))] }, created: false });
+  }
+  for (const wanted of STIX_ONTOLOGY_EXTENSION.linkTypes) {
+    const current = ontology.linkTypes.find((t) => t.name === wanted.name);
+    if (!current) {
+      changes.push({ kind: 'link', type: wanted, created: true });
+      continue;
+    }
+    const missing = wanted.properties.filter((p) => !current.properties.some((c) => c.name === p.name));
+    if (missing.length > 0) changes.push({ kind: 'link', type: { ...current, properties: [...current.properties, ...missing.map((p) => ({ ...p, required: false }))] }, created: false });
+  }
+  return changes;
+}

@@ -1,0 +1,30 @@
+import { loadConfig, z } from '@vigie/shared-config';
+
+const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+
+/** "4gb", "500mb", "1024kb" or a number of bytes → bytes (binary units). */
+export function parseByteSize(value: string): number {
+  const m = /^\s*(\d+)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(value);
+  if (!m) throw new Error(`"${value}" is not a size such as 4gb, 500mb, 1024kb or a number of bytes`);
+  return Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1);
+}
+
+/**
+ * Settings of the gateway's ingestion routes. `INGEST_MAX_UPLOAD_SIZE`: the largest file one
+ * upload may store (default 4gb); a larger upload is refused with 413 and nothing of it is kept.
+ */
+export const ingestionGatewayConfigSchema = z.object({
+  INGEST_MAX_UPLOAD_SIZE: z
+    .string()
+    .regex(/^\s*\d+\s*(b|kb|mb|gb|tb)?\s*$/i, 'must be a size such as 4gb, 500mb, 1024kb or a number of bytes')
+    .default('4gb')
+    .transform(parseByteSize)
+    .refine((n) => n >= 1, 'must be at least 1 byte'),
+});
+export type IngestionGatewayConfig = z.infer<typeof ingestionGatewayConfigSchema>;
+export const INGESTION_GATEWAY_CONFIG = Symbol('INGESTION_GATEWAY_CONFIG');
+
+/** Reads the ingestion routes' settings through the config library (throws naming a bad variable). */
+export function loadIngestionGatewayConfig(env?: Record<string, string | undefined>): IngestionGatewayConfig {
+  return loadConfig('gateway', ingestionGatewayConfigSchema, env);
+}
