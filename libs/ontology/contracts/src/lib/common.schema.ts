@@ -22,6 +22,10 @@ export function pageOf<Item extends z.ZodType>(item: Item) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
+/** The answer of a count: how many match among what the caller may see (nothing else is counted). */
+export const countResponseSchema = z.object({ count: z.number().int().nonnegative() });
+export type CountResponse = z.infer<typeof countResponseSchema>;
+
 /** Per-property markings on a write: property name → marking (defaults: the property's default marking, else the object's). */
 export const propertyMarkingsSchema = z.record(propertyNameSchema, markingSchema);
 

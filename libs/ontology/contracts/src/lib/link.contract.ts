@@ -1,6 +1,7 @@
 import { defineRequest } from '@vigie/shared-contracts';
 import { z } from 'zod';
 import {
+  countResponseSchema,
   diffRequestSchema,
   diffResponseSchema,
   historyRequestSchema,
@@ -86,6 +87,10 @@ export const listLinksRequestSchema = z
   .strict();
 export type ListLinksRequest = z.infer<typeof listLinksRequestSchema>;
 
+/** A count takes the list's filters (no cursor, no page size). */
+export const countLinksRequestSchema = listLinksRequestSchema.omit({ cursor: true, limit: true }).strict();
+export type CountLinksRequest = z.infer<typeof countLinksRequestSchema>;
+
 export const deleteLinkRequestSchema = z
   .object({ id: objectIdSchema, expectedVersion: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
   .strict();
@@ -113,6 +118,12 @@ export const linkList = defineRequest({
   description: 'List links by type, end object, validity and property filters, cursor-paginated',
   request: listLinksRequestSchema,
   response: pageOf(linkViewSchema),
+});
+export const linkCount = defineRequest({
+  subject: 'ontology.v1.link.count',
+  description: 'Count the links matching the list filters that the caller may see (both ends visible, markings applied in the query)',
+  request: countLinksRequestSchema,
+  response: countResponseSchema,
 });
 export const linkDelete = defineRequest({
   subject: 'ontology.v1.link.delete',

@@ -1,6 +1,7 @@
 import { defineRequest } from '@vigie/shared-contracts';
 import { z } from 'zod';
 import {
+  countResponseSchema,
   diffRequestSchema,
   diffResponseSchema,
   historyRequestSchema,
@@ -82,6 +83,10 @@ export const listObjectsRequestSchema = z
   .strict();
 export type ListObjectsRequest = z.infer<typeof listObjectsRequestSchema>;
 
+/** A count takes the list's filters (no cursor, no page size). */
+export const countObjectsRequestSchema = listObjectsRequestSchema.omit({ cursor: true, limit: true }).strict();
+export type CountObjectsRequest = z.infer<typeof countObjectsRequestSchema>;
+
 export const deleteObjectRequestSchema = z
   .object({ id: objectIdSchema, expectedVersion: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
   .strict();
@@ -110,6 +115,12 @@ export const objectList = defineRequest({
   description: 'List objects by type and property filters, cursor-paginated, filtered by markings in the query',
   request: listObjectsRequestSchema,
   response: pageOf(objectViewSchema),
+});
+export const objectCount = defineRequest({
+  subject: 'ontology.v1.object.count',
+  description: 'Count the objects matching the list filters that the caller may see (markings applied in the query)',
+  request: countObjectsRequestSchema,
+  response: countResponseSchema,
 });
 export const objectDelete = defineRequest({
   subject: 'ontology.v1.object.delete',

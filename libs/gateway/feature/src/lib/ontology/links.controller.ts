@@ -1,9 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
+  countResponseSchema,
   createLinkRequestSchema,
   diffResponseSchema,
   historyResponseSchema,
+  linkCount,
   linkCreate,
   linkDelete,
   linkDiff,
@@ -18,8 +21,22 @@ import {
 } from '@vigie/ontology-contracts';
 import { RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
-import { PURPOSE_HEADER } from './objects.controller';
-import { defined, openApi, query } from './ontology-query.util';
+import { IF_MATCH_HEADER, PURPOSE_HEADER, READ_ERRORS } from './objects.controller';
+import { defined, expectedVersionOf, openApi, query, versionEtag } from './ontology-query.util';
+
+const LINK_CONFLICT = { status: 412, description: 'ONTOLOGY_VERSION_CONFLICT_OBJECT: the link changed since the version you read; reload and retry' } as const;
+
+/** The list filters of a query string (shared by list and count). */
+function linkFilters(q: Record<string, string | undefined>) {
+  return {
+    type: q['type'],
+    objectId: q['objectId'],
+    direction: q['direction'],
+    validAt: q['validAt'],
+    filters: query.json('filters', q['filters']),
+    includeDeleted: query.bool('includeDeleted', q['includeDeleted']),
+  };
+}
 
 /** `/api/v1/links…` → `ontology.v1.link.*`. A link to an object the caller may not see is not found. */
 @ApiTags('ontology')
@@ -52,57 +69,76 @@ export class OntologyLinksController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ schema: openApi(pageOf(linkViewSchema), 'output') })
+  @ApiResponse(READ_ERRORS.audit)
   list(@Query() q: Record<string, string | undefined>) {
-    return this.ask(
-      linkList,
-      defined({
-        type: q['type'],
-        objectId: q['objectId'],
-        direction: q['direction'],
-        validAt: q['validAt'],
-        filters: query.json('filters', q['filters']),
-        includeDeleted: query.bool('includeDeleted', q['includeDeleted']),
-        cursor: q['cursor'],
-        limit: query.int('limit', q['limit']),
-      }),
-    );
+    return this.ask(linkList, defined({ ...linkFilters(q), cursor: q['cursor'], limit: query.int('limit', q['limit']) }));
+  }
+
+  @Get('count')
+  @ApiOperation({ summary: 'Count the links matching the list filters that the caller may see (both ends visible; without a purpose nothing at or above the purpose level)' })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'objectId', required: false })
+  @ApiQuery({ name: 'direction', required: false, enum: ['out', 'in', 'both'] })
+  @ApiQuery({ name: 'validAt', required: false })
+  @ApiQuery({ name: 'filters', required: false, description: 'JSON array of property filters' })
+  @ApiQuery({ name: 'includeDeleted', required: false, type: Boolean })
+  @ApiOkResponse({ schema: openApi(countResponseSchema, 'output') })
+  @ApiResponse(READ_ERRORS.audit)
+  count(@Query() q: Record<string, string | undefined>) {
+    return this.ask(linkCount, defined(linkFilters(q)));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a link (optionally a past version)' })
+  @ApiOperation({ summary: 'Read a link (optionally a past version). ETag: its version' })
   @ApiQuery({ name: 'version', required: false, type: Number })
-  @ApiOkResponse({ schema: openApi(linkViewSchema, 'output') })
-  get(@Param('id') id: string, @Query('version') version?: string) {
-    return this.ask(linkGet, defined({ id, version: query.int('version', version) }));
+  @ApiOkResponse({ schema: openApi(linkViewSchema, 'output'), headers: { ETag: { description: 'The version read, quoted ("3"): send it as If-Match to change the link', schema: { type: 'string' } } } })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Query('version') version?: string) {
+    const view = await this.ask(linkGet, defined({ id, version: query.int('version', version) }));
+    res.setHeader('ETag', versionEtag(view.version));
+    return view;
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Set properties, markings or validity of a link' })
-  @ApiBody({ schema: openApi(updateLinkRequestSchema.omit({ id: true }), 'input') })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ schema: openApi(updateLinkRequestSchema.omit({ id: true }).partial({ expectedVersion: true }), 'input'), description: 'expectedVersion is required unless If-Match is sent' })
   @ApiOkResponse({ schema: openApi(linkViewSchema, 'output') })
-  update(@Param('id') id: string, @Body() body: Record<string, unknown>) {
-    return this.ask(linkUpdate, { ...(body ?? {}), id });
+  @ApiResponse(LINK_CONFLICT)
+  async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const view = await this.ask(linkUpdate, defined({ ...(body ?? {}), id, expectedVersion: expectedVersionOf(ifMatch, body?.['expectedVersion']) }));
+    res.setHeader('ETag', versionEtag(view.version));
+    return view;
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Soft-delete a link' })
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiQuery({ name: 'expectedVersion', required: false, type: Number })
   @ApiQuery({ name: 'reason', required: false })
   @ApiOkResponse({ schema: openApi(linkViewSchema, 'output') })
-  remove(@Param('id') id: string, @Query('expectedVersion') expectedVersion?: string, @Query('reason') reason?: string) {
-    return this.ask(linkDelete, defined({ id, expectedVersion: query.int('expectedVersion', expectedVersion), reason }));
+  @ApiResponse(LINK_CONFLICT)
+  remove(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Query('expectedVersion') expectedVersion?: string, @Query('reason') reason?: string) {
+    return this.ask(linkDelete, defined({ id, expectedVersion: expectedVersionOf(ifMatch, query.int('expectedVersion', expectedVersion)), reason }));
   }
 
   @Post(':id/restore')
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a soft-deleted link' })
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ schema: openApi(linkViewSchema, 'output') })
-  restore(@Param('id') id: string, @Body() body: { expectedVersion?: number; reason?: string } | undefined) {
-    return this.ask(linkRestore, defined({ id, expectedVersion: body?.expectedVersion, reason: body?.reason }));
+  @ApiResponse(LINK_CONFLICT)
+  restore(@Param('id') id: string, @Body() body: { expectedVersion?: number; reason?: string } | undefined, @Headers('if-match') ifMatch: string | undefined) {
+    return this.ask(linkRestore, defined({ id, expectedVersion: expectedVersionOf(ifMatch, body?.expectedVersion), reason: body?.reason }));
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Versions of a link, newest first' })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ schema: openApi(historyResponseSchema, 'output') })
@@ -115,6 +151,9 @@ export class OntologyLinksController {
   @ApiQuery({ name: 'from', required: true, type: Number })
   @ApiQuery({ name: 'to', required: true, type: Number })
   @ApiOkResponse({ schema: openApi(diffResponseSchema, 'output') })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
   diff(@Param('id') id: string, @Query('from') from?: string, @Query('to') to?: string) {
     return this.ask(linkDiff, defined({ id, fromVersion: query.int('from', from), toVersion: query.int('to', to) }));
   }

@@ -1,9 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
+  countResponseSchema,
   createObjectRequestSchema,
   diffResponseSchema,
   historyResponseSchema,
+  objectCount,
   objectCreate,
   objectDelete,
   objectDiff,
@@ -18,13 +21,48 @@ import {
 } from '@vigie/ontology-contracts';
 import { RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
-import { defined, openApi, query } from './ontology-query.util';
+import { defined, expectedVersionOf, openApi, query, versionEtag } from './ontology-query.util';
 
-export const PURPOSE_HEADER = { name: 'x-purpose', required: false, description: 'JSON {"caseRef","justification"}: the stated purpose, kept on every version written' };
+export const PURPOSE_HEADER = {
+  name: 'x-purpose',
+  required: false,
+  description:
+    'JSON {"caseRef","justification"}: the stated purpose, kept on every version written and in the audit event of every read. ' +
+    'Needed to read data marked at or above PURPOSE_REQUIRED_FROM_LEVEL (default S): without it lists and counts leave such data out and a single read answers 428 PURPOSE_REQUIRED',
+};
+
+/** Error answers every read documents (besides 400/401/403). */
+export const READ_ERRORS = {
+  notFound: { status: 404, description: 'Not found, or not visible to the caller (whatever the purpose: existence is never revealed)' },
+  purpose: { status: 428, description: 'PURPOSE_REQUIRED: the data is marked at or above the purpose level; send x-purpose' },
+  audit: { status: 503, description: 'AUDIT_UNAVAILABLE: the read could not be audited, so nothing was served (fail closed); retry later' },
+} as const;
+export const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag (version) of the representation read, e.g. "3"; same as expectedVersion (both may be sent if they agree). A stale one: 412 ONTOLOGY_VERSION_CONFLICT_OBJECT',
+};
+export const CONFLICT_ERROR = {
+  status: 412,
+  description: 'ONTOLOGY_VERSION_CONFLICT_OBJECT: the object changed since the version you read (details: expectedVersion, currentVersion); reload and retry',
+} as const;
+
+/** The list filters of a query string (shared by list and count). */
+export function objectFilters(q: Record<string, string | undefined>) {
+  return {
+    type: q['type'],
+    filters: query.json('filters', q['filters']),
+    includeDeleted: query.bool('includeDeleted', q['includeDeleted']),
+    updatedSince: q['updatedSince'],
+  };
+}
 
 /**
  * `/api/v1/objects…` → `ontology.v1.object.*` with the caller's token and purpose. Input is checked
  * against the contract before it leaves (400 naming the field); what the caller may not see is 404.
+ * Reads are audited by the ontology before they are answered (503 when they cannot be) and data
+ * marked at or above the purpose level needs `x-purpose` (428). Reads of one object carry its
+ * version as ETag; changes take it back as If-Match (or expectedVersion) — stale: 412.
  */
 @ApiTags('ontology')
 @ApiBearerAuth()
@@ -54,55 +92,75 @@ export class OntologyObjectsController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ schema: openApi(pageOf(objectViewSchema), 'output') })
+  @ApiResponse(READ_ERRORS.audit)
   list(@Query() q: Record<string, string | undefined>) {
-    return this.ask(
-      objectList,
-      defined({
-        type: q['type'],
-        filters: query.json('filters', q['filters']),
-        includeDeleted: query.bool('includeDeleted', q['includeDeleted']),
-        updatedSince: q['updatedSince'],
-        cursor: q['cursor'],
-        limit: query.int('limit', q['limit']),
-      }),
-    );
+    return this.ask(objectList, defined({ ...objectFilters(q), cursor: q['cursor'], limit: query.int('limit', q['limit']) }));
+  }
+
+  @Get('count')
+  @ApiOperation({ summary: 'Count the objects matching the list filters that the caller may see (without a purpose, nothing at or above the purpose level is counted)' })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'filters', required: false, description: 'JSON array of property filters, as for the list' })
+  @ApiQuery({ name: 'includeDeleted', required: false, type: Boolean })
+  @ApiQuery({ name: 'updatedSince', required: false })
+  @ApiOkResponse({ schema: openApi(countResponseSchema, 'output') })
+  @ApiResponse(READ_ERRORS.audit)
+  count(@Query() q: Record<string, string | undefined>) {
+    return this.ask(objectCount, defined(objectFilters(q)));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read an object (optionally a past version); properties above the caller are omitted' })
+  @ApiOperation({ summary: 'Read an object (optionally a past version); properties above the caller are omitted. ETag: its version' })
   @ApiQuery({ name: 'version', required: false, type: Number })
-  @ApiOkResponse({ schema: openApi(objectViewSchema, 'output') })
-  get(@Param('id') id: string, @Query('version') version?: string) {
-    return this.ask(objectGet, defined({ id, version: query.int('version', version) }));
+  @ApiOkResponse({ schema: openApi(objectViewSchema, 'output'), headers: { ETag: { description: 'The version read, quoted ("3"): send it as If-Match to change the object', schema: { type: 'string' } } } })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Query('version') version?: string) {
+    const view = await this.ask(objectGet, defined({ id, version: query.int('version', version) }));
+    res.setHeader('ETag', versionEtag(view.version));
+    return view;
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Set or unset properties and markings; expectedVersion guards concurrent edits' })
-  @ApiBody({ schema: openApi(updateObjectRequestSchema.omit({ id: true }), 'input') })
+  @ApiOperation({ summary: 'Set or unset properties and markings; the version read (If-Match or expectedVersion) guards concurrent edits' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ schema: openApi(updateObjectRequestSchema.omit({ id: true }).partial({ expectedVersion: true }), 'input'), description: 'expectedVersion is required unless If-Match is sent' })
   @ApiOkResponse({ schema: openApi(objectViewSchema, 'output') })
-  update(@Param('id') id: string, @Body() body: Record<string, unknown>) {
-    return this.ask(objectUpdate, { ...(body ?? {}), id });
+  @ApiResponse(CONFLICT_ERROR)
+  async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const expectedVersion = expectedVersionOf(ifMatch, body?.['expectedVersion']);
+    const view = await this.ask(objectUpdate, defined({ ...(body ?? {}), id, expectedVersion }));
+    res.setHeader('ETag', versionEtag(view.version));
+    return view;
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Soft-delete an object (its links are hidden with it); nothing is erased' })
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiQuery({ name: 'expectedVersion', required: false, type: Number })
   @ApiQuery({ name: 'reason', required: false })
   @ApiOkResponse({ schema: openApi(objectViewSchema, 'output') })
-  remove(@Param('id') id: string, @Query('expectedVersion') expectedVersion?: string, @Query('reason') reason?: string) {
-    return this.ask(objectDelete, defined({ id, expectedVersion: query.int('expectedVersion', expectedVersion), reason }));
+  @ApiResponse(CONFLICT_ERROR)
+  remove(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Query('expectedVersion') expectedVersion?: string, @Query('reason') reason?: string) {
+    return this.ask(objectDelete, defined({ id, expectedVersion: expectedVersionOf(ifMatch, query.int('expectedVersion', expectedVersion)), reason }));
   }
 
   @Post(':id/restore')
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a soft-deleted object' })
+  @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ schema: openApi(objectViewSchema, 'output') })
-  restore(@Param('id') id: string, @Body() body: { expectedVersion?: number; reason?: string } | undefined) {
-    return this.ask(objectRestore, defined({ id, expectedVersion: body?.expectedVersion, reason: body?.reason }));
+  @ApiResponse(CONFLICT_ERROR)
+  restore(@Param('id') id: string, @Body() body: { expectedVersion?: number; reason?: string } | undefined, @Headers('if-match') ifMatch: string | undefined) {
+    return this.ask(objectRestore, defined({ id, expectedVersion: expectedVersionOf(ifMatch, body?.expectedVersion), reason: body?.reason }));
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Versions of an object, newest first: who, when, purpose, which properties changed' })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ schema: openApi(historyResponseSchema, 'output') })
@@ -115,6 +173,9 @@ export class OntologyObjectsController {
   @ApiQuery({ name: 'from', required: true, type: Number })
   @ApiQuery({ name: 'to', required: true, type: Number })
   @ApiOkResponse({ schema: openApi(diffResponseSchema, 'output') })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
   diff(@Param('id') id: string, @Query('from') from?: string, @Query('to') to?: string) {
     return this.ask(objectDiff, defined({ id, fromVersion: query.int('from', from), toVersion: query.int('to', to) }));
   }

@@ -1,5 +1,5 @@
 import { VigieException } from '@vigie/shared-contracts';
-import { defined, query } from './ontology-query.util';
+import { defined, expectedVersionOf, query, versionEtag } from './ontology-query.util';
 
 describe('gateway query parameters for ontology contracts', () => {
   it('converts integers, booleans and JSON, leaving absent ones out', () => {
@@ -23,6 +23,43 @@ describe('gateway query parameters for ontology contracts', () => {
       expect(error).toBeInstanceOf(VigieException);
       expect(error.kind).toBe('invalid');
       expect((error.details as { fields: { path: string }[] }).fields[0]?.path).toMatch(/limit|includeDeleted|filters/);
+    }
+  });
+});
+
+describe('If-Match on ontology changes', () => {
+  const errorOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e as VigieException;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('takes the version from the ETag form, weak or strong, or from the body, or both when they agree', () => {
+    expect(versionEtag(3)).toBe('"3"');
+    expect(expectedVersionOf('"3"', undefined)).toBe(3);
+    expect(expectedVersionOf('W/"12"', undefined)).toBe(12);
+    expect(expectedVersionOf('7', 7)).toBe(7);
+    expect(expectedVersionOf(undefined, 4)).toBe(4);
+    expect(expectedVersionOf('', undefined)).toBeUndefined();
+    // Without If-Match a bad body value is left to the contract, which names it.
+    expect(expectedVersionOf(undefined, 'x')).toBe('x');
+  });
+
+  it('refuses *, lists, garbage and a disagreement with the body, naming the header', () => {
+    for (const [header, body, message] of [
+      ['*', undefined, '"*" is not accepted'],
+      ['"1", "2"', undefined, 'is not one version ETag'],
+      ['"abc"', undefined, 'is not one version ETag'],
+      ['"0"', undefined, 'versions start at 1'],
+      ['"3"', 2, "body's expectedVersion says 2"],
+    ] as const) {
+      const error = errorOf(() => expectedVersionOf(header, body));
+      expect(error).toBeInstanceOf(VigieException);
+      expect([error.kind, error.message]).toEqual(['invalid', expect.stringContaining(message)]);
+      expect((error.details as { fields: { path: string }[] }).fields[0]?.path).toBe('If-Match');
     }
   });
 });

@@ -42,3 +42,30 @@ export const query = {
 export function defined<T extends Record<string, unknown>>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+function badHeader(message: string): PlatformException {
+  return new PlatformException(PlatformErrorCode.ValidationFailed, ErrorKind.Invalid, `Invalid header If-Match: ${message}`, { fields: [{ path: 'If-Match', message }] });
+}
+
+/** The ETag of an object or link answer: its version, quoted (send it back as `If-Match`). */
+export function versionEtag(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * The expected version of a change, from `If-Match` (`"3"`, `W/"3"` or `3`, as the ETag of a read
+ * gives it) and/or the body's `expectedVersion`: both may be sent if they agree. `*` is refused —
+ * a change names the version it was based on.
+ */
+export function expectedVersionOf(ifMatch: string | undefined, fromBody: unknown): unknown {
+  // Without If-Match the body's value goes to the contract as sent (it names a bad one).
+  if (ifMatch === undefined || ifMatch.trim() === '') return fromBody;
+  const tag = ifMatch.trim();
+  if (tag === '*') throw badHeader('"*" is not accepted: send the ETag (version) of the object you read, e.g. If-Match: "3"');
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(tag);
+  if (!m || tag.includes(',')) throw badHeader(`"${tag.slice(0, 40)}" is not one version ETag such as "3"`);
+  const version = Number(m[1]);
+  if (version < 1) throw badHeader('versions start at 1');
+  if (fromBody !== undefined && fromBody !== version) throw badHeader(`says version ${version} but the body's expectedVersion says ${JSON.stringify(fromBody)}`);
+  return version;
+}

@@ -230,7 +230,7 @@ export class LinksService {
       snapshot: linkSnapshot(row),
       changedProperties: changed,
     });
-    const action = { created: AuditAction.LinkCreate, updated: AuditAction.LinkUpdate, deleted: AuditAction.LinkDelete, restored: AuditAction.LinkUpdate }[change];
+    const action = { created: AuditAction.LinkCreate, updated: AuditAction.LinkUpdate, deleted: AuditAction.LinkDelete, restored: 'link.restore' }[change];
     await this.outbox.add(sql, [
       OntologyEvents.linkChanged(row.tenant, actor, change, toLinkView(row)),
       OntologyEvents.audit(row.tenant, actor, action, [{ type: 'link', id: row.id }], { version: row.version, change, linkType: row.type, ...(reason ? { reason } : {}) }),

@@ -284,7 +284,7 @@ export class ObjectsService {
       snapshot: objectSnapshot(row),
       changedProperties: changed,
     });
-    const action = { created: AuditAction.ObjectCreate, updated: AuditAction.ObjectUpdate, deleted: AuditAction.ObjectDelete, restored: AuditAction.ObjectUpdate }[change];
+    const action = { created: AuditAction.ObjectCreate, updated: AuditAction.ObjectUpdate, deleted: AuditAction.ObjectDelete, restored: 'object.restore' }[change];
     await this.outbox.add(sql, [
       OntologyEvents.objectChanged(row.tenant, actor, change, toObjectView(row, type)),
       OntologyEvents.audit(row.tenant, actor, action, [{ type: 'object', id: row.id }], { version: row.version, change, objectType: row.type, ...(reason ? { reason } : {}) }),
