@@ -1,7 +1,7 @@
 import { defineEvent } from '@vigie/shared-contracts';
 import { z } from 'zod';
 import { linkTypeNameSchema, objectTypeNameSchema, propertyMarkingsSchema, temporalBoundSchema } from './common.schema';
-import { markingSchema } from './marking.schema';
+import { classificationLevelSchema, compartmentSchema, markingSchema } from './marking.schema';
 import { propertyValuesSchema } from './ontology-model.schema';
 
 /**
@@ -53,6 +53,18 @@ export const batchLinkSchema = z.object({
 });
 export type BatchLink = z.infer<typeof batchLinkSchema>;
 
+/**
+ * Who the publishing job writes for: the uploader's clearance when the job was created. The writer
+ * refuses (dead-letters, with the reason) a batch holding a marking above it — a publisher cannot
+ * write more than its uploader may. Optional for publishers that predate it.
+ */
+export const batchUploaderSchema = z.object({
+  subject: z.string().min(1).max(200),
+  clearance: classificationLevelSchema,
+  compartments: z.array(compartmentSchema).max(64).default([]),
+});
+export type BatchUploader = z.infer<typeof batchUploaderSchema>;
+
 /** Keep batches well under the NATS max payload (1 MiB by default): 1000 records is a good size. */
 export const MAX_BATCH_RECORDS = 5000;
 
@@ -66,6 +78,8 @@ export const ingestBatchSchema = z
     seq: z.number().int().nonnegative(),
     /** Set on the job's last batch. */
     last: z.boolean().default(false),
+    /** The uploader of the publishing job and their clearance (see `batchUploaderSchema`). */
+    uploader: batchUploaderSchema.optional(),
     objects: z.array(batchObjectSchema).default([]),
     links: z.array(batchLinkSchema).default([]),
   })

@@ -2,9 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { JsMsg, NatsConnection } from 'nats';
 import { Actor, ActorResolver } from '@vigie/shared-auth';
 import { ErrorKind, Headers, VigieException } from '@vigie/shared-contracts';
-import { ingestBatchSubmitted, INGEST_STREAM } from '@vigie/ontology-contracts';
+import { IngestBatch, ingestBatchSubmitted, INGEST_STREAM } from '@vigie/ontology-contracts';
 import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, PoisonMessageError, readHeader } from '@vigie/shared-messaging';
+import { OutboxPublisher } from '../services/outbox-publisher.service';
 import { IngestService } from './ingest.service';
+
+/** INGEST messages pulled and handled together (one outbox publish, then their acks). */
+export const INGEST_MESSAGES_PER_PULL = 8;
 
 /** The ontology writer's durable consumer on INGEST, declared by `setup-streams` (service definition `consumers`). */
 export const ONTOLOGY_WRITER_CONSUMER: DurableConsumerDeclaration = {
@@ -27,7 +31,8 @@ export function isTransient(error: unknown): boolean {
  * Consumes INGEST: each message's tenant is the realm of the VERIFIED token in its own
  * `authorization` header (the publisher's token), never a payload field. A token that will never
  * verify, or a publisher without the ingest role, makes the message poison (dead-lettered with the
- * reason); keys or database unavailable → nak and redelivery with backoff.
+ * reason); keys or database unavailable → nak and redelivery with backoff. A batch the writer
+ * refuses for good (e.g. markings above its uploader's clearance) is dead-lettered with the reason.
  */
 @Injectable()
 export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,6 +43,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly actors: ActorResolver,
     private readonly ingest: IngestService,
+    private readonly outbox: OutboxPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,9 +51,12 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       ...ONTOLOGY_WRITER_CONSUMER,
       contract: ingestBatchSubmitted,
       deadLetterSubject: INGEST_DEAD_LETTER_SUBJECT,
-      batchSize: 4,
+      batchSize: INGEST_MESSAGES_PER_PULL,
       handleBatch: async (items) => {
-        for (const { payload, msg } of items) await this.ingest.write(await this.verify(msg), payload);
+        // Each message is its own transaction; the outbox of all of them is published once, before
+        // the messages are acknowledged (an ack still means: written AND its events on JetStream).
+        for (const { payload, msg } of items) await this.write(await this.verify(msg), payload);
+        await this.outbox.flush();
       },
       logger: {
         warn: (obj, msg) => this.logger.warn(`${msg} ${JSON.stringify(obj)}`),
@@ -59,6 +68,17 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+  }
+
+  private async write(actor: Actor, batch: IngestBatch): Promise<void> {
+    try {
+      await this.ingest.write(actor, batch, { publish: 'deferred' });
+    } catch (error) {
+      // A refusal retrying cannot cure (markings above the uploader's clearance, a forbidden
+      // publisher): dead-lettered at once with the reason, ingestion quarantines the batch's records.
+      if (error instanceof VigieException && !isTransient(error)) throw new PoisonMessageError(`batch refused: ${error.code}: ${error.message}`);
+      throw error;
+    }
   }
 
   private async verify(msg: JsMsg): Promise<Actor> {

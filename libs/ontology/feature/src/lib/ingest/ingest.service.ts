@@ -31,9 +31,15 @@ import { OntologyTypesService } from '../services/ontology-types.service';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 import { newEntries } from '../services/property-entries';
 import { ResolutionEngine } from '../resolution/resolution-engine';
+import { assertWithinUploaderClearance } from './uploader-clearance';
 import { contentHash, normaliseMarking, toLinkView, toObjectView } from '../views/object-state';
 
 type Rejection = Omit<BatchRejection, 'kind'>;
+
+export interface IngestWriteOptions {
+  /** `now` (default): publish the outbox before returning; `deferred`: the caller flushes it (`OutboxPublisher.flush`). */
+  publish?: 'now' | 'deferred';
+}
 
 function reject(sourceKey: string, provenance: { recordKey?: string; line?: number }, code: string, message: string): Rejection {
   return { sourceKey, ...(provenance.recordKey ? { recordKey: provenance.recordKey } : {}), ...(provenance.line !== undefined ? { line: provenance.line } : {}), code, message };
@@ -52,8 +58,9 @@ function changedBetween(before: { properties: Record<string, PropertyEntry>; lev
  * Writes INGEST batches idempotently, keyed by (tenant, source, sourceKey): records are validated
  * and normalised with `@vigie/ontology-domain` (failures are reported back per record, for
  * quarantine), unchanged records are skipped (no spurious version), the rest is written by
- * `IngestWriter` in set-based statements, link ends are resolved by (source, sourceKey), then
- * entity resolution runs on the batch's records, and a `batch.processed` event reports it all.
+ * `IngestWriter` in set-based statements, link ends are resolved by (source, sourceKey), the
+ * deterministic pass of entity resolution runs on the written rows (fuzzy matching is left to the
+ * background resolver, ADR 0013), and a `batch.processed` event reports it all.
  */
 @Injectable()
 export class IngestService {
@@ -67,8 +74,15 @@ export class IngestService {
     private readonly resolution: ResolutionEngine,
   ) {}
 
-  async write(actor: Actor, batch: IngestBatch): Promise<BatchProcessedPayload> {
+  /**
+   * Writes one batch in ONE transaction (records, history, deterministic resolution, events and the
+   * `batch.processed` report in the outbox). With `publish: 'deferred'` the caller publishes the
+   * outbox itself (`OutboxPublisher.flush`) — the INGEST consumer does it once per pulled batch of
+   * messages, before acknowledging them.
+   */
+  async write(actor: Actor, batch: IngestBatch, options: IngestWriteOptions = {}): Promise<BatchProcessedPayload> {
     requirePermission(actor, PolicyAction.Ingest);
+    assertWithinUploaderClearance(batch);
     const tenant = actor.tenant;
     const { document } = await this.types.current(tenant);
     const objectTypes = new Map(document.objectTypes.map((t) => [t.name, t] as const));
@@ -108,10 +122,9 @@ export class IngestService {
     });
 
     const counts = { objects: { created: 0, updated: 0, unchanged: 0 }, links: { created: 0, updated: 0, unchanged: 0 } };
-    const batchObjectIds: string[] = [];
     const events: OutboxMessage[] = [];
 
-    await this.db.transaction(async (sql) => {
+    const payload = await this.db.transaction(async (sql) => {
       const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects.map((o) => o.sourceKey));
       const toWrite: ObjectRecordToWrite[] = [];
       for (const o of objects) {
@@ -122,7 +135,6 @@ export class IngestService {
         }
         if (s && s.content_hash === o.contentHash) {
           counts.objects.unchanged++;
-          batchObjectIds.push(s.id);
           continue;
         }
         toWrite.push({ ...o, changed: s ? changedBetween(s, o.properties, o.levelRank, o.compartments) : Object.keys(o.properties).sort() });
@@ -130,7 +142,6 @@ export class IngestService {
       const written = await this.writer.upsertObjects(sql, tenant, batch.source, toWrite, actor, actor.purpose);
       counts.objects.unchanged += toWrite.length - written.length;
       for (const row of written) {
-        batchObjectIds.push(row.id);
         if (row.version === 1) counts.objects.created++;
         else counts.objects.updated++;
         events.push(OntologyEvents.objectChanged(tenant, actor, row.version === 1 ? 'created' : 'updated', toObjectView(row, objectTypes.get(row.type))));
@@ -225,33 +236,33 @@ export class IngestService {
           }),
         );
       }
-      await this.outbox.add(sql, events);
-      await this.resolution.queue(sql, tenant, written.map((r) => r.id));
+      // Deterministic entity resolution on the written rows, in this transaction; fuzzy matching is
+      // queued for the background resolver (ADR 0013).
+      const er = await this.resolution.resolveWrittenIn(sql, tenant, document, written, actor);
+      const processedId = `processed:${batch.jobId}:${batch.seq}`;
+      const processed: BatchProcessedPayload = batchProcessed.payload.parse({
+        eventId: processedId,
+        tenant,
+        occurredAt: new Date().toISOString(),
+        actor: { subject: actor.subject, ...(actor.username ? { username: actor.username } : {}), kind: actor.kind },
+        ...(actor.purpose ? { purpose: actor.purpose } : {}),
+        batchId: batch.batchId,
+        jobId: batch.jobId,
+        source: batch.source,
+        seq: batch.seq,
+        last: batch.last,
+        objects: counts.objects,
+        links: counts.links,
+        merged: er.merged,
+        queuedForReview: er.queuedForReview,
+        rejected,
+        entityIds: er.entityIds,
+      });
+      // The changes, their audit event and the batch report: one multi-row outbox INSERT, committed with the data.
+      await this.outbox.add(sql, [...events, { subject: batchProcessed.subject, msgId: processedId, payload: processed }]);
+      return processed;
     });
-    await this.outboxPublisher.flush();
-
-    const er = await this.resolution.run(tenant, document, batchObjectIds, actor);
-    const processedId = `processed:${batch.jobId}:${batch.seq}`;
-    const payload: BatchProcessedPayload = batchProcessed.payload.parse({
-      eventId: processedId,
-      tenant,
-      occurredAt: new Date().toISOString(),
-      actor: { subject: actor.subject, ...(actor.username ? { username: actor.username } : {}), kind: actor.kind },
-      ...(actor.purpose ? { purpose: actor.purpose } : {}),
-      batchId: batch.batchId,
-      jobId: batch.jobId,
-      source: batch.source,
-      seq: batch.seq,
-      last: batch.last,
-      objects: counts.objects,
-      links: counts.links,
-      merged: er.merged,
-      queuedForReview: er.queuedForReview,
-      rejected,
-      entityIds: er.entityIds,
-    });
-    await this.db.transaction((sql) => this.outbox.add(sql, [{ subject: batchProcessed.subject, msgId: processedId, payload }]));
-    await this.outboxPublisher.flush();
+    if (options.publish !== 'deferred') await this.outboxPublisher.flush();
     return payload;
   }
 }

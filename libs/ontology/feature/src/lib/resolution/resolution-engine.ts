@@ -73,17 +73,33 @@ class Components {
   }
 }
 
+/** Which passes a resolution runs: deterministic identity keys, fuzzy matching, or both. */
+export interface ResolutionPasses {
+  deterministic: boolean;
+  fuzzy: boolean;
+}
+
+const ALL_PASSES: ResolutionPasses = { deterministic: true, fuzzy: true };
+const FUZZY_ONLY: ResolutionPasses = { deterministic: false, fuzzy: true };
+const DETERMINISTIC_ONLY: ResolutionPasses = { deterministic: true, fuzzy: false };
+
+/** How often the background resolver looks for queued records, and how many it resolves per run. */
+export const BACKGROUND_RESOLVER = { intervalMs: 1000, chunk: 1000 } as const;
+
 /**
- * Entity resolution after a write, on the written records only (never the whole tenant):
+ * Entity resolution, on the changed records only (never the whole tenant), in two places (ADR 0013):
  *  1. deterministic keys — records sharing a normalised STRONG identifier (passport, national ID…)
- *     are the same entity (score 1, reason named);
- *  2. fuzzy matching — candidates are the stored records sharing a blocking key with a written
+ *     are the same entity (score 1, reason named). Runs INSIDE the ingest write transaction,
+ *     set-based (one key replacement, one match query per batch): `resolveWrittenIn`;
+ *  2. fuzzy matching — candidates are the stored records sharing a blocking key with a changed
  *     record (bounded per key), scored with `@vigie/ontology-domain`'s resolver: above the merge
- *     threshold → merged, in the middle band → review queue.
+ *     threshold → merged, in the middle band → review queue. Runs OFF the ingest hot path: written
+ *     records are queued in `resolution_pending` (same transaction) and the background resolver of
+ *     this service (`drain`, every second) resolves them in bulk, as the service itself.
  * Pairs an analyst rejected or a merge that was undone are never merged automatically again.
  * Every merge is an `entity.merged` event and an `entity.merge` audit event.
  */
-/** The actor of resolution the service does on its own (the sweep of records left queued). */
+/** The actor of resolution the service does on its own (the background resolver). */
 export const RESOLUTION_SERVICE_ACTOR: Actor = { tenant: '', subject: 'vigie-ontology', username: 'vigie-ontology', roles: [], clearance: 'TS', compartments: [], kind: 'service', expiresAt: 0 };
 
 @Injectable()
@@ -93,6 +109,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
   private readonly resolution = new ResolutionRepository();
   private readonly outbox = new OutboxRepository();
   private timer?: NodeJS.Timeout;
+  private draining?: Promise<number>;
   thresholds: ResolutionThresholds = DEFAULT_THRESHOLDS;
 
   constructor(
@@ -103,44 +120,83 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.logger.warn(`resolution sweep failed: ${(error as Error).message}`));
-    }, 30_000);
+      if (this.draining) return;
+      this.draining = this.drain()
+        .catch((error: unknown) => {
+          this.logger.warn(`background resolution failed (records stay queued): ${(error as Error).message}`);
+          return 0;
+        })
+        .finally(() => (this.draining = undefined));
+    }, BACKGROUND_RESOLVER.intervalMs);
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.draining;
   }
 
   /**
-   * Resolves records left queued for longer than `olderThanMs` (a resolution that failed after its
-   * write committed, an interrupted service), as the service itself. Returns what it did.
+   * The background resolver: resolves every queued record (fuzzy pass), oldest first, in chunks,
+   * until the queue is empty. Returns how many records it resolved.
+   */
+  async drain(chunk: number = BACKGROUND_RESOLVER.chunk, onlyTenant?: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { taken } = await this.resolveQueued(0, chunk, onlyTenant, FUZZY_ONLY);
+      total += taken;
+      if (taken < chunk) return total;
+    }
+  }
+
+  /**
+   * Resolves records queued for longer than `olderThanMs` (both passes: a record queued by an edit
+   * or left by an interrupted run), as the service itself. Returns what it did.
    */
   async sweep(olderThanMs = 60_000, limit = 2000, onlyTenant?: string): Promise<ResolutionOutcome> {
+    const { outcome } = await this.resolveQueued(olderThanMs, limit, onlyTenant, ALL_PASSES);
+    return outcome;
+  }
+
+  private async resolveQueued(olderThanMs: number, limit: number, onlyTenant: string | undefined, passes: ResolutionPasses): Promise<{ taken: number; outcome: ResolutionOutcome }> {
     const stale = await this.db.read((sql) => this.resolution.stalePending(sql, olderThanMs, limit, onlyTenant));
     const total: ResolutionOutcome = { merged: 0, queuedForReview: 0, entityIds: [] };
+    let taken = 0;
     for (const { tenant, objectIds } of stale) {
+      taken += objectIds.length;
       const { document } = await this.types.current(tenant);
-      const outcome = await this.run(tenant, document, objectIds, { ...RESOLUTION_SERVICE_ACTOR, tenant });
+      const outcome = await this.run(tenant, document, objectIds, { ...RESOLUTION_SERVICE_ACTOR, tenant }, passes);
       total.merged += outcome.merged;
       total.queuedForReview += outcome.queuedForReview;
       total.entityIds.push(...outcome.entityIds);
     }
-    return total;
+    return { taken, outcome: total };
   }
 
   /**
    * Resolves those of `objectIds` that are queued for resolution (`queue`, in the transaction of
    * their change); unchanged records are not resolved again. A failed run leaves them queued, so
-   * the redelivered batch resolves them.
+   * the background resolver retries them.
    */
-  async run(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor): Promise<ResolutionOutcome> {
+  async run(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor, passes: ResolutionPasses = ALL_PASSES): Promise<ResolutionOutcome> {
     if (!objectIds.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
     const outcome = await this.db.transaction(async (sql) => {
       const pending = await this.resolution.takePending(sql, tenant, objectIds);
-      return pending.length ? this.resolveIn(sql, tenant, document, pending, actor) : { merged: 0, queuedForReview: 0, entityIds: [] };
+      return pending.length ? this.resolveIn(sql, tenant, document, await this.objects.findByIds(sql, tenant, pending), actor, passes) : { merged: 0, queuedForReview: 0, entityIds: [] };
     });
     await this.outboxPublisher.flush();
+    return outcome;
+  }
+
+  /**
+   * The ingest hot path's share of resolution, inside the write transaction: the deterministic pass
+   * on the rows just written (no re-read), then the rows are queued for the background fuzzy pass.
+   * The caller flushes the outbox.
+   */
+  async resolveWrittenIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor): Promise<ResolutionOutcome> {
+    if (!rows.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
+    const outcome = await this.resolveIn(sql, tenant, document, rows, actor, DETERMINISTIC_ONLY);
+    await this.resolution.queuePending(sql, tenant, rows.map((r) => r.id));
     return outcome;
   }
 
@@ -179,26 +235,27 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     return out;
   }
 
-  private async resolveIn(sql: Sql, tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor): Promise<ResolutionOutcome> {
-    const written = this.candidatesOf(document, await this.objects.findByIds(sql, tenant, objectIds));
+  private async resolveIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor, passes: ResolutionPasses): Promise<ResolutionOutcome> {
+    const objectIds = rows.map((r) => r.id);
+    const written = this.candidatesOf(document, rows);
     const writtenIds = new Set(written.map((c) => c.row.id));
     const identity: ResolutionKeyRow[] = [];
     const blocking: ResolutionKeyRow[] = [];
     for (const c of written) {
-      for (const id of c.record.identifiers ?? []) {
+      for (const id of passes.deterministic ? (c.record.identifiers ?? []) : []) {
         if (id.strength === 'strong') identity.push({ objectId: c.row.id, objectType: c.type.name, key: identityKey(id.kind as IdentifierNormaliser, id.value) });
       }
-      if (c.type.resolution && c.type.resolution.profile !== 'none') {
+      if (passes.fuzzy && c.type.resolution && c.type.resolution.profile !== 'none') {
         for (const key of blockingKeys(prepareRecord(c.record))) blocking.push({ objectId: c.row.id, objectType: c.type.name, key });
       }
     }
-    await this.resolution.replaceKeys(sql, 'identity_key', tenant, objectIds, identity);
-    await this.resolution.replaceKeys(sql, 'blocking_key', tenant, objectIds, blocking);
+    if (passes.deterministic) await this.resolution.replaceKeys(sql, 'identity_key', tenant, objectIds, identity);
+    if (passes.fuzzy) await this.resolution.replaceKeys(sql, 'blocking_key', tenant, objectIds, blocking);
 
     const entityOf = new Map<string, string | null>(written.map((c) => [c.row.id, c.row.entity_id]));
     const ids = [...writtenIds];
-    const matches = await this.resolution.identityMatches(sql, tenant, ids);
-    const candidateIds = (await this.resolution.blockingCandidates(sql, tenant, ids, CANDIDATES_PER_KEY)).filter((id) => !writtenIds.has(id));
+    const matches = passes.deterministic ? await this.resolution.identityMatches(sql, tenant, ids) : [];
+    const candidateIds = passes.fuzzy ? (await this.resolution.blockingCandidates(sql, tenant, ids, CANDIDATES_PER_KEY)).filter((id) => !writtenIds.has(id)) : [];
     const others = this.candidatesOf(document, await this.objects.findByIds(sql, tenant, [...new Set([...candidateIds, ...matches.map((m) => m.b)])].filter((id) => !writtenIds.has(id))));
     for (const o of others) entityOf.set(o.row.id, o.row.entity_id);
     const blocked = await this.resolution.blockedPairs(sql, tenant, [...entityOf.keys()]);
@@ -242,7 +299,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
       if (!c.type.resolution || c.type.resolution.profile === 'none') continue;
       byType.set(c.type.name, [...(byType.get(c.type.name) ?? []), c]);
     }
-    for (const [objectType, list] of byType) {
+    for (const [objectType, list] of passes.fuzzy ? byType : new Map<string, Candidate[]>()) {
       if (!list.some((c) => writtenIds.has(c.row.id)) || list.length < 2) continue;
       const result = resolve(list.map((c) => c.record), { thresholds: this.thresholds });
       for (const cluster of result.clusters) {

@@ -1,6 +1,5 @@
 import { IngestBatch, ingestBatchSchema, IngestBatchInput, ObjectView, OntologyExceptionCode } from '@vigie/ontology-contracts';
 import { DEFAULT_THRESHOLDS, scorePair } from '@vigie/ontology-domain';
-import { IngestService } from '../ingest/ingest.service';
 import { actorOf, OntologyKit, startKit, tenantName } from '../../test/test-kit';
 import { ResolutionEngine } from './resolution-engine';
 
@@ -10,7 +9,11 @@ function batch(source: string, seq: number, objects: IngestBatchInput['objects']
   return ingestBatchSchema.parse({ batchId: `${source}-${seq}`, jobId: `job-${source}`, seq, source, objects });
 }
 
-/** Entity resolution end to end: INGEST batch → deterministic keys and fuzzy matching → entities, review queue, unmerge. */
+/**
+ * Entity resolution end to end: INGEST batch → deterministic keys (in the write) and fuzzy matching
+ * (the background resolver, `engine.drain`, run here by hand on this spec's tenant) → entities,
+ * review queue, unmerge.
+ */
 describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
   let kit: OntologyKit;
   const tenant = tenantName('er');
@@ -39,6 +42,7 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
         { type: 'Person', sourceKey: 'A5', properties: { fullName: 'Marie Dupont' }, markings: NP, provenance: { recordKey: 'A5' } },
       ]),
     );
+    expect(await kit.engine.drain(1000, tenant)).toBe(5);
   });
   afterAll(() => kit.close());
 
@@ -62,8 +66,12 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
         { type: 'Person', sourceKey: 'B3', properties: { fullName: 'Marie Dupond' }, markings: NP, provenance: { recordKey: 'B3' } },
       ]),
     );
+    // The deterministic key merges in the write itself, before any background resolution.
     expect(processed.merged).toBeGreaterThanOrEqual(1);
+    expect(processed.entityIds ?? []).toHaveLength(1);
     const [a1, b1] = [await person('A1'), await person('B1')];
+    expect(a1.entityId).toBe(processed.entityIds?.[0]);
+    await kit.engine.drain(1000, tenant);
     expect(b1.entityId).not.toBeNull();
     expect(a1.entityId).toBe(b1.entityId);
     const entity = await kit.resolution.entity(analyst, a1.entityId!);
@@ -117,30 +125,38 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
         { type: 'Person', sourceKey: 'A3', properties: { fullName: 'Aleksandr Petrov', birthDate: '1980-03-12', birthPlace: 'Moscou', gender: 'male', occupation: 'Ingénieur' }, markings: NP, provenance: { recordKey: 'A3' } },
       ]),
     );
+    await kit.engine.drain(1000, tenant);
     expect((await person('A3')).entityId).toBeNull();
     const queue = await kit.resolution.queue(analyst, { status: 'pending', objectType: 'Person', limit: 50 });
     expect(queue.items.some((r) => [r.leftId, r.rightId].includes(a2.id))).toBe(true);
   });
 
-  it('resolves later the records a failed resolution left queued (the sweep)', async () => {
+  it('leaves fuzzy matching to the background resolver; a failed run leaves the records queued and the next run resolves them', async () => {
+    const records = batch('fichier-c', 0, [
+      { type: 'Person', sourceKey: 'C1', properties: { fullName: 'Дмитрий Соколов', birthDate: '1975-07-14', birthPlace: 'Lyon', gender: 'male' }, markings: NP, provenance: { recordKey: 'C1' } },
+      { type: 'Person', sourceKey: 'C2', properties: { fullName: 'Dmitri Sokolov', birthDate: '1975-07-14', birthPlace: 'Lyon', gender: 'male' }, markings: NP, provenance: { recordKey: 'C2' } },
+    ]);
+    const processed = await kit.ingest.write(ingestion, records);
+    // Written and reported at once, not merged yet: what an analyst sees until the resolver runs.
+    expect(processed).toMatchObject({ objects: { created: 2 }, merged: 0, queuedForReview: 0 });
+    expect((await person('C1')).entityId).toBeNull();
+    const queued = () => kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM resolution_pending WHERE tenant = ?`, [tenant]));
+    expect((await queued())[0]?.n).toBe(2);
+
     const failing = Object.assign(Object.create(ResolutionEngine.prototype), kit.engine, {
-      run: async () => {
+      resolveIn: async () => {
         throw new Error('resolution interrupted');
       },
     }) as ResolutionEngine;
-    const interrupted = new IngestService(kit.db, kit.types, kit.outbox, failing);
-    const records = batch('fichier-c', 0, [
-      { type: 'Person', sourceKey: 'C1', properties: { fullName: 'Noémie Castel', passportNumbers: ['99XY88776'] }, markings: NP, provenance: { recordKey: 'C1' } },
-      { type: 'Person', sourceKey: 'C2', properties: { fullName: 'N. Castel', passportNumbers: ['99 xy 88776'] }, markings: NP, provenance: { recordKey: 'C2' } },
-    ]);
-    await expect(interrupted.write(ingestion, records)).rejects.toThrow('resolution interrupted');
-    expect((await person('C1')).entityId).toBeNull();
-    // A redelivery would resolve them; here nothing comes back, and the sweep does it.
-    const swept = await kit.engine.sweep(0, 2000, tenant);
-    expect(swept.merged).toBeGreaterThanOrEqual(1);
+    await expect(failing.drain(1000, tenant)).rejects.toThrow('resolution interrupted');
+    expect((await queued())[0]?.n).toBe(2);
+
+    expect(await kit.engine.drain(1000, tenant)).toBe(2);
     const [c1, c2] = [await person('C1'), await person('C2')];
     expect(c1.entityId).not.toBeNull();
     expect(c2.entityId).toBe(c1.entityId);
+    expect((await queued())[0]?.n).toBe(0);
+    expect(await kit.engine.drain(1000, tenant)).toBe(0);
     expect((await kit.engine.sweep(0, 2000, tenant)).merged).toBe(0);
   });
 
