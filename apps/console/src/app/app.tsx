@@ -8,6 +8,7 @@ import { AboutPage } from './about-page';
 import { AdminPage } from './admin/admin-page';
 import { AuditPage } from './audit/audit-page';
 import { IngestionPage } from './ingestion/ingestion-page';
+import { AnalysisPage } from './analysis/analysis-page';
 import { ClassificationBanner } from './classification-banner';
 import { useI18n } from './i18n-context';
 import { Link } from './link';
@@ -64,6 +65,11 @@ export function App({ session, api, me, purposes, onLogout }: { session: Session
                   {t('nav.search')}
                 </Link>
               </li>
+              <li>
+                <Link href="/analysis" current={route.name === 'analysis'}>
+                  {t('nav.analysis')}
+                </Link>
+              </li>
               {operationScreens(me.roles).map((screen) => (
                 <li key={screen}>
                   <Link href={hrefFor({ name: screen })} current={route.name === screen}>
@@ -96,6 +102,7 @@ export function App({ session, api, me, purposes, onLogout }: { session: Session
         <main id="main" tabIndex={-1}>
           {route.name === 'search' && <SearchPage q={route.q} types={route.types} />}
           {route.name === 'object' && <ObjectPage key={route.id} id={route.id} />}
+          {route.name === 'analysis' && <AnalysisPage ids={route.ids} />}
           {route.name === 'ingestion' && (canOpen('ingestion', me.roles) ? <IngestionPage /> : <p role="alert">{t('common.forbidden')}</p>)}
           {route.name === 'audit' && (canOpen('audit', me.roles) ? <AuditPage /> : <p role="alert">{t('common.forbidden')}</p>)}
           {route.name === 'admin' && (canOpen('admin', me.roles) ? <AdminPage /> : <p role="alert">{t('common.forbidden')}</p>)}

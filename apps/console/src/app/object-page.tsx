@@ -47,6 +47,11 @@ export function ObjectPage({ id }: { id: string }) {
         <span className="muted">
           {t('object.version')} {o.version} · {t('object.source')}: <ProvenanceText provenance={o.provenance} />
         </span>
+        <p>
+          <Link href={hrefFor({ name: 'analysis', ids: [o.id] })} className="analyse-link">
+            {t('object.analyse')}
+          </Link>
+        </p>
       </header>
       <Properties object={o} />
       <section aria-labelledby="links-title">
