@@ -39,6 +39,25 @@ async function main() {
   const token = tokenRes.ok ? (await tokenRes.json()).access_token : undefined;
   if (!token) return say(`the demo ingest user alpha-ingest of realm alpha could not log in (${tokenRes.status}): upload skipped`);
   const auth = { authorization: `Bearer ${token}` };
+  // The STIX 2.1 ontology extension (threat actors, malware, indicators…), applied by each
+  // development tenant's administrator, as an administrator does once per tenant (docs/ingestion.md).
+  if (doc.paths['/api/v1/ingest/stix-extension']?.post) {
+    for (const realm of ['alpha', 'bravo']) {
+      const adminRes = await fetch(`${process.env.KEYCLOAK_URL}/realms/${realm}/protocol/openid-connect/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'vigie-cli', username: `${realm}-admin`, password: fs.readFileSync(passwordFile, 'utf8').trim() }),
+        signal: AbortSignal.timeout(15_000),
+      }).catch(() => ({ ok: false }));
+      const adminToken = adminRes.ok ? (await adminRes.json()).access_token : undefined;
+      if (!adminToken) {
+        say(`STIX ontology extension of ${realm}: ${realm}-admin could not log in, not applied`);
+        continue;
+      }
+      const r = await fetch(`${gateway}/api/v1/ingest/stix-extension`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(60_000) }).catch((error) => ({ ok: false, status: error.message, json: async () => ({}) }));
+      const body = await r.json().catch(() => ({}));
+      say(r.ok ? `STIX ontology extension of ${realm}: ${body.changes.length ? `${body.changes.length} type(s) added or extended` : 'already there'} (ontology version ${body.version})` : `STIX ontology extension of ${realm}: refused (${r.status}) ${JSON.stringify(body).slice(0, 200)}`);
+    }
+  }
   const uploads = [
     { source: 'demo:call-records', format: 'csv', file: 'call-records.csv', mapping: 'call-records.mapping.yaml', markings: { level: 'DR', compartments: [] } },
     { source: 'demo:company-registry', format: 'ndjson', file: 'company-registry.ndjson', mapping: 'company-registry.mapping.yaml', markings: { level: 'NP', compartments: [] } },
@@ -47,7 +66,8 @@ async function main() {
   const jobs = [];
   for (const u of uploads) {
     const existing = await fetch(`${gateway}/api/v1/ingest/jobs?source=${encodeURIComponent(u.source)}&limit=20`, { headers: auth }).then((r) => (r.ok ? r.json() : { items: [] })).catch(() => ({ items: [] }));
-    const done = (existing.items ?? []).find((j) => j.status !== 'failed' && j.status !== 'cancelled');
+    // A STIX job that ran before the tenant had the STIX extension quarantined most objects: upload again.
+    const done = (existing.items ?? []).find((j) => j.status !== 'failed' && j.status !== 'cancelled' && !(u.format === 'stix' && j.detected?.stixOntologyMissing));
     if (done) {
       say(`${u.file}: already ingested (job ${done.id}, ${done.status}), not uploaded again`);
       continue;

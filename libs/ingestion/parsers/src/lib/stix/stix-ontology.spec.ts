@@ -22,6 +22,15 @@ function apply(doc: Pick<typeof shipped, 'objectTypes' | 'linkTypes'>, changes: 
   return { objectTypes, linkTypes };
 }
 
+describe('STIX_ONTOLOGY_EXTENSION', () => {
+  it('titles every object type with a property the ontology accepts as a title (string, text, identifier or enum)', () => {
+    for (const t of STIX_ONTOLOGY_EXTENSION.objectTypes) {
+      const title = t.properties.find((p) => p.name === t.titleProperty);
+      expect([t.name, title?.kind && ['string', 'text', 'identifier', 'enum'].includes(title.kind)]).toEqual([t.name, true]);
+    }
+  });
+});
+
 describe('planStixOntology', () => {
   it('adds every extension type to the default ontology, after which nothing is missing and a second plan is empty', () => {
     const plan = planStixOntology(shipped);
