@@ -32,6 +32,7 @@ class AuditLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly store: AuditStore,
     private readonly writer: AuditWriter,
     private readonly retention: AuditRetention,
+    private readonly consumer: AuditWriterConsumer,
     @Inject(AUDIT_CONFIG) private readonly config: AuditServiceConfig,
   ) {}
 
@@ -55,6 +56,9 @@ class AuditLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    // Nest runs shutdown hooks concurrently: the batch in hand must be committed (and acked)
+    // before the pool closes, or it fails and is redelivered.
+    await this.consumer.stop();
     await this.store.close();
   }
 }

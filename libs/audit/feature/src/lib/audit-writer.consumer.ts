@@ -63,6 +63,10 @@ export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicatio
       contract: auditEventContractFor('audit.query'),
       deadLetterSubject: AUDIT_DEAD_LETTER_SUBJECT,
       batchSize: this.config.AUDIT_BATCH_SIZE,
+      // One transaction per batch, then one flushed ack for the whole batch. A lost ack only
+      // redelivers events the writer already chained: it skips them (event id = Nats-Msg-Id,
+      // unique per tenant), so each event is chained exactly once.
+      ackMode: 'batch',
       logger: this.logger,
       handleBatch: async (items) => {
         const events = items.map(({ payload }) => payload as AuditEvent);
@@ -80,8 +84,13 @@ export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicatio
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops pulling and waits for the batch in hand (idempotent; called before the store closes). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.consumer?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 }

@@ -23,6 +23,15 @@ export interface DurableConsumerOptions<C extends EventContract> extends Durable
   /** Messages fetched per pull; handed to `handleBatch` together. */
   batchSize?: number;
   /**
+   * How a handled batch is acknowledged.
+   * - `each` (default): every message with `ackAck` (one round trip per message; the server
+   *   confirms each ack).
+   * - `batch`: every message with `ack` (no reply awaited), then one `flush`: the acks have reached
+   *   the server when the batch counts as done. An ack lost on the way only causes a redelivery,
+   *   which an idempotent handler skips — the handler's deduplication carries exactly-once.
+   */
+  ackMode?: 'each' | 'batch';
+  /**
    * Handles a batch. Must be idempotent: a redelivered message changes nothing the second time.
    * Resolve to ack all; throw to nak all (transient failure, redelivered with backoff); throw
    * {@link PoisonMessageError} when retrying cannot help.
@@ -70,6 +79,9 @@ export class DurableConsumer<C extends EventContract> {
       try {
         const consumer = await js.consumers.get(stream, this.options.durable);
         while (this.running) {
+          // One pull at a time, never overlapping the handling of a batch: the client closes a pull
+          // shortly after its `expires`, and on a busy event loop messages the server sent just
+          // before would arrive after that close — dropped, then redelivered only after ack_wait.
           const batch: JsMsg[] = [];
           const messages = await consumer.fetch({ max_messages: this.options.batchSize ?? 64, expires: 1000 });
           for await (const m of messages) batch.push(m);
@@ -81,6 +93,15 @@ export class DurableConsumer<C extends EventContract> {
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
+  }
+
+  private async ackAll(messages: JsMsg[]): Promise<void> {
+    if (this.options.ackMode === 'batch') {
+      for (const msg of messages) msg.ack();
+      await this.nc.flush();
+      return;
+    }
+    await Promise.all(messages.map((msg) => msg.ackAck()));
   }
 
   private async process(batch: JsMsg[]): Promise<void> {
@@ -112,7 +133,7 @@ export class DurableConsumer<C extends EventContract> {
     const keepAlive = setInterval(() => valid.forEach(({ msg }) => msg.working()), Math.max(1000, this.ackWaitMs / 3));
     try {
       await context.with(trace.setSpan(parent, span), () => runWithCaller(caller, () => this.options.handleBatch(valid)));
-      await Promise.all(valid.map(({ msg }) => msg.ackAck()));
+      await this.ackAll(valid.map(({ msg }) => msg));
     } catch (error) {
       if (valid.length > 1 && error instanceof PoisonMessageError) {
         // Find the poison one: retry one by one so that the good messages of the batch still pass.
@@ -129,7 +150,7 @@ export class DurableConsumer<C extends EventContract> {
   private async processOne(item: { payload: PayloadOf<C>; msg: JsMsg }): Promise<void> {
     try {
       await this.options.handleBatch([item]);
-      await item.msg.ackAck();
+      await this.ackAll([item.msg]);
     } catch (error) {
       await this.fail(item.msg, error as Error);
     }
