@@ -1,9 +1,9 @@
 import { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { auditChainVerify, auditCheckpointsList, auditRecordsQuery, AuditRecordFilter } from '@vigie/audit-contracts';
+import { auditChainVerify, auditCheckpointsList, auditExportChunk, auditRecordsQuery, AuditRecordFilter } from '@vigie/audit-contracts';
 import { verifyExport } from '@vigie/audit-chain';
 import { AuditQueryController } from '@vigie/audit-feature';
-import { auditExportChunk, AuditRecorder } from '@vigie/shared-audit-client';
+import { AuditRecorder } from '@vigie/shared-audit-client';
 import { ErrorKind, HTTP_STATUS_BY_KIND } from '@vigie/shared-contracts';
 import { EventPublisher, runWithCaller } from '@vigie/shared-messaging';
 import { connectAs, inProcessAudit, localKeys, newTenant, sampleEvent, TestIssuer, waitFor, writerPool } from './audit-test.helpers';

@@ -6,7 +6,6 @@ import {
   checkpointSchema,
   publicKeyInfoSchema,
   seqSchema,
-  sha256HexSchema,
   verifyReportSchema,
 } from './audit-chain.schema';
 import { AuditException, AuditExceptionCode } from './audit.exception';
@@ -74,17 +73,43 @@ export const auditRecordsQuery = defineRequest({
   }),
 });
 
-export const auditRecordsExport = defineRequest({
-  subject: 'audit.v1.records.export',
-  description:
-    'Export a contiguous segment of the chain (with its checkpoints and an anchor) as NDJSON into the object store',
+/**
+ * Streamed NDJSON export of the caller's tenant's chain, chunk by chunk over request/reply (NATS
+ * messages are small; neither the gateway nor the audit service may use the object store).
+ *
+ * The first call names the range (seqs or a recordedAt window; none = the whole stored chain) and
+ * gets the export header, the checkpoint lines and the first records; each later call passes back
+ * `next` and gets the next records. Lines are exactly the lines of the chain library's export
+ * format (`vigie.audit.export` v1, ADR 0004), so concatenated they are a file that
+ * `vigie audit verify FILE --public-key K` checks offline. The request is stateless (`next` = the
+ * range + the last seq sent), so replicas can serve alternate chunks. Every chunk is an audited
+ * read (`audit.export`) and needs a purpose (`x-purpose`).
+ */
+export const exportContinuationSchema = z.strictObject({
+  exportId: z.uuid(),
+  fromSeq: z.number().int().min(1),
+  toSeq: z.number().int().min(0),
+  /** Last seq already sent. */
+  afterSeq: z.number().int().min(0),
+});
+export type ExportContinuation = z.infer<typeof exportContinuationSchema>;
+
+export const auditExportChunk = defineRequest({
+  subject: 'audit.v1.records.export-chunk',
+  description: "One chunk of a streamed NDJSON export of the caller's tenant's chain (header, checkpoints, records)",
   request: z
     .strictObject({
+      /** First chunk: a seq range or a recordedAt window (none = the whole chain). */
       fromSeq: seqSchema.optional(),
       toSeq: seqSchema.optional(),
-      /** Alternatively a recordedAt window, turned into the seq range it covers. */
       from: z.iso.datetime().optional(),
       to: z.iso.datetime().optional(),
+      /** Later chunks: the `next` of the previous answer. */
+      next: exportContinuationSchema.optional(),
+    })
+    .refine((r) => !(r.next && (r.fromSeq ?? r.toSeq ?? r.from ?? r.to) !== undefined), {
+      message: 'a continuation carries no range of its own',
+      path: ['next'],
     })
     .refine((r) => !((r.fromSeq !== undefined || r.toSeq !== undefined) && (r.from !== undefined || r.to !== undefined)), {
       message: 'give either a seq range or a time range, not both',
@@ -96,16 +121,13 @@ export const auditRecordsExport = defineRequest({
     }),
   response: z.strictObject({
     exportId: z.uuid(),
-    /** NATS object store bucket and object name holding the NDJSON file. */
-    bucket: z.string().min(1),
-    object: z.string().min(1),
     tenant: z.string(),
     fromSeq: z.number().int().min(1),
     toSeq: z.number().int().min(0),
-    records: z.number().int().min(0),
-    checkpoints: z.number().int().min(0),
-    bytes: z.number().int().min(0),
-    sha256: sha256HexSchema,
+    /** NDJSON lines, each ending with "\n". */
+    lines: z.array(z.string()),
+    /** Pass back as `next`; null after the last chunk. */
+    next: exportContinuationSchema.nullable(),
   }),
 });
 
@@ -138,7 +160,7 @@ export const auditKeysPublic = defineRequest({
 /** Every request contract the audit service answers (besides its health check). */
 export const AUDIT_REQUEST_CONTRACTS = [
   auditRecordsQuery,
-  auditRecordsExport,
+  auditExportChunk,
   auditChainVerify,
   auditCheckpointsList,
   auditKeysPublic,

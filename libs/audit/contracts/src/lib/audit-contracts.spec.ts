@@ -11,7 +11,7 @@ import {
   AuditExceptionCode,
   auditHealthCheck,
   auditRecordFilterSchema,
-  auditRecordsExport,
+  auditExportChunk,
   auditRecordsQuery,
   auditSubjectFor,
   checkpointSchema,
@@ -92,7 +92,7 @@ describe('audit request contracts', () => {
   it('follow the request subject convention and keep the health check', () => {
     expect(AUDIT_REQUEST_CONTRACTS.map((c) => c.subject)).toEqual([
       'audit.v1.records.query',
-      'audit.v1.records.export',
+      'audit.v1.records.export-chunk',
       'audit.v1.chain.verify',
       'audit.v1.checkpoints.list',
       'audit.v1.keys.public',
@@ -105,8 +105,12 @@ describe('audit request contracts', () => {
     expect(auditRecordFilterSchema.safeParse({ from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }).success).toBe(false);
     expect(auditRecordFilterSchema.safeParse({ action: 'object.*' }).success).toBe(true);
     expect(auditRecordFilterSchema.safeParse({ action: 'object.' }).success).toBe(false);
-    expect(auditRecordsExport.request.safeParse({ fromSeq: 5, toSeq: 2 }).success).toBe(false);
-    expect(auditRecordsExport.request.safeParse({ fromSeq: 5, from: '2025-01-01T00:00:00Z' }).success).toBe(false);
+    expect(auditExportChunk.request.safeParse({ fromSeq: 5, toSeq: 2 }).success).toBe(false);
+    expect(auditExportChunk.request.safeParse({ fromSeq: 5, from: '2025-01-01T00:00:00Z' }).success).toBe(false);
+    expect(auditExportChunk.request.safeParse({ fromSeq: 0 }).success).toBe(false);
+    expect(
+      auditExportChunk.request.safeParse({ fromSeq: 1, next: { exportId: '6f1c1e1e-8a43-4c1b-9b1e-1e2f3a4b5c6d', fromSeq: 1, toSeq: 9, afterSeq: 3 } }).success,
+    ).toBe(false);
   });
 
   it('round-trips a cursor and refuses a forged one', () => {

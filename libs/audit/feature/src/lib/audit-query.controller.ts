@@ -2,13 +2,14 @@ import { Controller } from '@nestjs/common';
 import {
   AuditAction,
   auditChainVerify,
+  auditExportChunk,
   auditCheckpointsList,
   auditKeysPublic,
   auditRecordsQuery,
   JsonObjectValue,
 } from '@vigie/audit-contracts';
 import { Actor, ActorResolver, hasRole } from '@vigie/shared-auth';
-import { auditExportChunk, AuditRecorder } from '@vigie/shared-audit-client';
+import { AuditRecorder } from '@vigie/shared-audit-client';
 import { ErrorKind, PlatformErrorCode, PlatformException, RequestOf } from '@vigie/shared-contracts';
 import { HandleRequest } from '@vigie/shared-messaging';
 import { AuditReader } from './audit-reader.service';

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   AuditException,
   AuditExceptionCode,
+  auditExportChunk,
   AuditRecord,
   auditRecordsQuery,
+  ExportContinuation,
   auditCheckpointsList,
   decodeSeqCursor,
   encodeSeqCursor,
@@ -12,7 +14,7 @@ import {
 } from '@vigie/audit-contracts';
 import { canonicalize, exportLines, planRangeVerification, toKeyRing, verifyChainStream } from '@vigie/audit-chain';
 import { AuditStore } from '@vigie/audit-data-access';
-import { auditExportChunk, ExportContinuation } from '@vigie/shared-audit-client';
+
 import { RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { AuditKeyRing } from './audit-keys';
 

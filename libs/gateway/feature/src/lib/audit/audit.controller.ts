@@ -4,11 +4,13 @@ import type { Response } from 'express';
 import {
   auditChainVerify,
   auditCheckpointsList,
+  auditExportChunk,
   auditKeysPublic,
   auditRecordsQuery,
   AuditRecordFilter,
+  ExportContinuation,
 } from '@vigie/audit-contracts';
-import { auditExportChunk, ExportContinuation } from '@vigie/shared-audit-client';
+
 import { ErrorKind, PlatformErrorCode, PlatformException, RequestOf } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
 
