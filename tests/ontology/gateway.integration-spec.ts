@@ -11,9 +11,9 @@ const NP = { level: 'NP', compartments: [] };
 const writer = { user: 'alpha-ts', purpose: true };
 const np = { user: 'alpha-np' };
 const dr = { user: 'alpha-dr' };
-const s = { user: 'alpha-s' };
-const ts = { user: 'alpha-ts' };
-const bravo = { user: 'bravo-ts' };
+const s = { user: 'alpha-s', purpose: true };
+const ts = { user: 'alpha-ts', purpose: true };
+const bravo = { user: 'bravo-ts', purpose: true };
 const provenance = { source: `ontology-it-${sfx}` };
 
 const created: Record<string, ObjectView> = {};
