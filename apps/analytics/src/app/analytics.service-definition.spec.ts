@@ -1,9 +1,9 @@
 import { analyticsService } from './analytics.service-definition';
 
 describe('analytics service definition', () => {
-  it('declares the ONTOLOGY projector consumer, its migration and the projection health', () => {
+  it('declares the ONTOLOGY projector consumer, its migrations and the projection health', () => {
     expect(analyticsService.consumers).toEqual([expect.objectContaining({ stream: 'ONTOLOGY', durable: 'analytics-projector' })]);
-    expect(analyticsService.persistence?.migrations.map((m) => m.name)).toEqual(['Migration20261128160000_analytics_projections']);
+    expect(analyticsService.persistence?.migrations.map((m) => m.name)).toEqual(['Migration20261128160000_analytics_projections', 'Migration20261128180000_analytics_name_vocabulary']);
     expect(analyticsService.healthIndicators?.map((h) => h.name)).toEqual(['ProjectionHealthIndicator']);
   });
 

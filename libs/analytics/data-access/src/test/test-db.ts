@@ -23,5 +23,5 @@ export async function project(db: AnalyticsDb, tenant: string, objects: ObjectVi
 }
 
 export async function dropTenant(db: AnalyticsDb, tenant: string): Promise<void> {
-  for (const table of ['doc', 'link', 'object', 'tenant_ontology']) await db.query(`DELETE FROM ${table} WHERE tenant = $1`, [tenant]);
+  for (const table of ['doc', 'link', 'object', 'tenant_ontology', 'name_token']) await db.query(`DELETE FROM ${table} WHERE tenant = $1`, [tenant]);
 }

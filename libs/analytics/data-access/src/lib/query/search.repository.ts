@@ -3,7 +3,7 @@ import type { FacetBucket, SearchHit, SearchPropertyFilter, SearchRequest, Searc
 import { AnalyticsException, AnalyticsExceptionCode } from '@vigie/analytics-contracts';
 import { Params, Queryable } from '../db/analytics-db';
 import { highlight, highlightTerms } from '../text/highlight.util';
-import { nameSkeleton, nameTokens, normaliseName } from '../text/name-normaliser.util';
+import { boundedLevenshtein, nameSkeleton, nameTokens, normaliseName } from '../text/name-normaliser.util';
 import { markingOf, visibleSql, Viewer } from './visibility';
 
 interface Cursor {
@@ -63,14 +63,8 @@ function propertyPredicate(p: Params, f: SearchPropertyFilter, alias: string): s
   }
 }
 
-/**
- * The consonant skeletons a fuzzy query requires, all of them (AND): every token's skeleton of two
- * letters or more. Short skeletons are kept because, AND-ed with the others, they make the match
- * selective ("Marie Dupnot" asks for `mr & dpnt`, not every `dpnt`).
- */
-export function querySkeletons(q: string): string[] {
-  return [...new Set(nameTokens(q).map(nameSkeleton).filter((s) => s.length >= 2))];
-}
+/** Most vocabulary tokens a query token is expanded to (the most similar first). */
+export const FUZZY_EXPANSIONS = 20;
 
 interface HitRow {
   object_id: string;
@@ -106,15 +100,14 @@ export class SearchRepository {
       const match = [`d.tsv @@ ${tq}`];
       const scores = [`CASE WHEN d.tsv @@ ${tq} THEN ts_rank(d.tsv, ${tq}, 32) ELSE 0 END`];
       if (req.fuzzy) {
+        // Fuzzy: each query token, corrected against the tenant's name vocabulary, must be present
+        // as a consonant skeleton (index), then candidates are ranked by word similarity — computed
+        // on the candidates only, never on every document.
+        const skel = await this.fuzzySkeletons(viewer, q);
         const qn = normaliseName(q);
-        const skeletons = querySkeletons(q);
-        if (qn) {
-          const qnp = p.add(qn);
-          match.push(`${qnp} <% d.names`);
-          scores.push(`word_similarity(${qnp}, d.names)`);
-        }
-        if (skeletons.length) {
-          const sk = p.add(skeletons.join(' & '));
+        if (qn) scores.push(`word_similarity(${p.add(qn)}, d.names)`);
+        if (skel) {
+          const sk = p.add(skel);
           match.push(`d.skel @@ to_tsquery('simple', ${sk})`);
           scores.push(`CASE WHEN d.skel @@ to_tsquery('simple', ${sk}) THEN 0.45 ELSE 0 END`);
         }
@@ -180,6 +173,37 @@ export class SearchRepository {
       total: row.total as number,
       facets: { types: row.types as FacetBucket[], properties },
     };
+  }
+
+  /**
+   * The skeleton ts query of a fuzzy query: for each token whose own skeleton carries evidence
+   * (≥ 2 consonants), its skeleton OR those of the vocabulary tokens it may be a typo or a
+   * transliteration of (trigram-similar, within 1–2 edits); all tokens AND-ed. Only vocabulary
+   * rows of a marking the reader may see are used. Null when no token qualifies.
+   */
+  private async fuzzySkeletons(viewer: Viewer, q: string): Promise<string | null> {
+    const tokens = [...new Set(nameTokens(q))].filter((t) => nameSkeleton(t).length >= 2);
+    if (!tokens.length) return null;
+    const p = new Params();
+    const t = p.add(viewer.tenant);
+    const toks = p.add(tokens);
+    const vis = visibleSql(p, viewer, 'v');
+    const res = await this.db.query<{ tok: string; token: string }>(
+      `SELECT q.tok, x.token FROM unnest(${toks}::text[]) AS q(tok)
+       CROSS JOIN LATERAL (
+         SELECT v.token, max(similarity(v.token, q.tok)) AS s FROM name_token v
+         WHERE v.tenant = ${t} AND ${vis} AND v.token % q.tok
+         GROUP BY v.token ORDER BY s DESC, v.token LIMIT ${FUZZY_EXPANSIONS}) x`,
+      p.values,
+    );
+    const groups = tokens.map((tok) => new Set([nameSkeleton(tok)]));
+    for (const r of res.rows) {
+      const i = tokens.indexOf(r.tok);
+      const max = r.tok.length >= 5 ? 2 : 1;
+      const s = nameSkeleton(r.token);
+      if (i >= 0 && s.length >= 2 && boundedLevenshtein(r.token, r.tok, max) <= max) groups[i].add(s);
+    }
+    return groups.map((g) => (g.size > 1 ? `(${[...g].sort().join(' | ')})` : [...g][0])).join(' & ');
   }
 
   /** Title, markings, highlights, time and place of a page of hits — from what the reader may see only. */
