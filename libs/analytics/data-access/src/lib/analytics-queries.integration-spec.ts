@@ -305,6 +305,11 @@ describe('graph correctness and access matrix', () => {
     // D→F is directed: walking it backwards is refused when direction is respected.
     const back = await graph.paths(NPV, { fromId: n.G.id, toId: n.A.id, k: 1, maxHops: 5, respectDirection: true });
     expect(back.paths).toEqual([]);
+    // An end the reader may not see (X is S) or that is deleted (Z) is NOT_FOUND, path or not, same end or not.
+    await expect(graph.paths(NPV, { fromId: n.A.id, toId: n.X.id, k: 1, maxHops: 5, respectDirection: false })).rejects.toThrow(/not found/);
+    await expect(graph.paths(NPV, { fromId: n.X.id, toId: n.X.id, k: 1, maxHops: 5, respectDirection: false })).rejects.toThrow(/not found/);
+    await expect(graph.paths(NPV, { fromId: n.Z.id, toId: n.A.id, k: 2, maxHops: 5, respectDirection: false })).rejects.toThrow(/not found/);
+    expect((await graph.paths(NPV, { fromId: n.A.id, toId: n.A.id, k: 1, maxHops: 5, respectDirection: false })).paths).toEqual([{ nodeIds: [n.A.id], edgeIds: [], length: 0 }]);
   });
 
   it('searches around a set by direction and object type', async () => {

@@ -178,9 +178,12 @@ export class GraphQueryService {
   }
 
   async paths(viewer: Viewer, req: PathsRequest): Promise<PathsResponse> {
-    await this.seeds(viewer, [req.fromId, req.toId]);
     const filters: ExpansionFilters = { linkTypes: req.linkTypes, window: req.window };
+    // A link is visible only with both of its ends, so nothing is expanded from an end the reader
+    // cannot see: the ends are checked with the path's node summaries (one round trip less), or
+    // on their own when no path is found.
     const best = await this.bidirectional(viewer, req, filters);
+    if (!best || best.edgeIds.length === 0) await this.seeds(viewer, [req.fromId, req.toId]);
     let paths: GraphPath[] = [];
     let truncated = false;
     const edgeById = new Map<string, ExpandedEdge>();
@@ -200,6 +203,9 @@ export class GraphQueryService {
     }
     const nodeIds = [...new Set(paths.flatMap((p) => p.nodeIds))];
     const summaries = await this.repo.objects(viewer, nodeIds);
+    const ends = [...new Set([req.fromId, req.toId])];
+    const missing = nodeIds.length ? ends.filter((id) => !summaries.has(id)).length : 0; // else checked above
+    if (missing) throw new AnalyticsException(AnalyticsExceptionCode.ObjectNotFound, `${missing} of the ${ends.length} objects asked for are not found`);
     // A path is returned only if every object on it is visible now.
     paths = paths.filter((p) => p.nodeIds.every((id) => summaries.has(id)));
     const usedEdges = new Set(paths.flatMap((p) => p.edgeIds));
