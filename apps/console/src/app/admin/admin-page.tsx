@@ -16,7 +16,7 @@ export function AdminPage() {
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [reload, setReload] = useState(0);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<UserView | null>(null);
   const [creating, setCreating] = useState(false);
   const tenant = useResource<TenantView>(`tenant-${me.tenant}`, (signal) => client.tenant(signal));
   const users = useResource(`users-${query}-${reload}`, (signal) => client.users(query, 0, 100, signal));
@@ -25,8 +25,9 @@ export function AdminPage() {
     event.preventDefault();
     setQuery(search);
   };
+  // The editor keeps the user as the last answer gave it, so it stays up while the list reloads.
   const updated = (user: UserView) => {
-    setSelected(user.id);
+    setSelected(user);
     setReload((r) => r + 1);
   };
 
@@ -50,6 +51,8 @@ export function AdminPage() {
           tenant={tenant.data}
           onCreated={(user) => {
             setCreating(false);
+            setSearch(user.username);
+            setQuery(user.username);
             updated(user);
           }}
           onCancel={() => setCreating(false)}
@@ -73,9 +76,9 @@ export function AdminPage() {
               </thead>
               <tbody>
                 {users.data.users.map((user) => (
-                  <tr key={user.id} aria-selected={selected === user.id} className={selected === user.id ? 'selected' : undefined}>
+                  <tr key={user.id} className={selected?.id === user.id ? 'selected' : undefined}>
                     <th scope="row">
-                      <button type="button" className="link" onClick={() => setSelected(user.id)} aria-pressed={selected === user.id}>
+                      <button type="button" className="link" onClick={() => setSelected(user)} aria-pressed={selected?.id === user.id}>
                         {user.username}
                       </button>
                     </th>
@@ -91,9 +94,7 @@ export function AdminPage() {
             </table>
           )}
         </section>
-        {selected && users.status === 'ready' && tenant.status === 'ready' && (
-          <UserEditor key={`${selected}-${reload}`} client={client} tenant={tenant.data} user={users.data.users.find((u) => u.id === selected) ?? null} userId={selected} onUpdated={updated} />
-        )}
+        {selected && tenant.status === 'ready' && <UserEditor key={selected.id} client={client} tenant={tenant.data} user={selected} onUpdated={updated} />}
       </div>
     </div>
   );

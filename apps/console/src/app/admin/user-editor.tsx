@@ -5,18 +5,17 @@ import { ErrorView } from '../error-view';
 import { useI18n } from '../i18n-context';
 
 /** One user's access: enabled, clearance and compartments, roles, groups — each saved on its own. */
-export function UserEditor({ client, tenant, user, userId, onUpdated }: { client: AdminClient; tenant: TenantView; user: UserView | null; userId: string; onUpdated(user: UserView): void }) {
+export function UserEditor({ client, tenant, user, onUpdated }: { client: AdminClient; tenant: TenantView; user: UserView; onUpdated(user: UserView): void }) {
   const { t } = useI18n();
-  const [clearance, setClearance] = useState<Clearance>(user?.clearance ?? 'NP');
-  const [compartments, setCompartments] = useState(user?.compartments.join(', ') ?? '');
-  const [roles, setRoles] = useState<string[]>(user?.roles ?? []);
-  const [groups, setGroups] = useState<string[]>(user?.groups ?? []);
+  const userId = user.id;
+  const [clearance, setClearance] = useState<Clearance>(user.clearance);
+  const [compartments, setCompartments] = useState(user.compartments.join(', '));
+  const [roles, setRoles] = useState<string[]>(user.roles);
+  const [groups, setGroups] = useState<string[]>(user.groups);
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  if (!user) return <p className="notice">{t('common.notFound')}</p>;
 
   const run = async (what: string, action: () => Promise<UserView>) => {
     setBusy(true);

@@ -154,8 +154,8 @@ function VerifyResult({ report, rows, cut }: { report: VerifyReport; rows: Verif
             </tr>
           </thead>
           <tbody>
-            {report.checkpoints.map((c) => (
-              <tr key={`${c.seq}-${c.keyId}`}>
+            {report.checkpoints.map((c, i) => (
+              <tr key={`${i}-${c.seq}`}>
                 <td>{c.seq}</td>
                 <td>{t(`audit.checkpointKind.${c.kind}`)}</td>
                 <td>
