@@ -118,4 +118,29 @@ describe('INGEST consumer of the running ontology service', () => {
     expect(dead[0]!.headers['x-dead-letter-reason']).toMatch(/batch refused/);
     expect((await people()).map((p) => p.title)).not.toContain(`Faussaire ${sfx}`);
   });
+
+  it('dead-letters a batch holding a marking above its uploader\'s clearance, naming it, and writes none of it; a batch within it is written', async () => {
+    const token = `Bearer ${await tokenOf('alpha', 'alpha-ingest')}`;
+    const uploader = { subject: 'alpha-dr', clearance: 'DR' as const, compartments: [] as string[] };
+    const above = {
+      ...batch(6, [
+        { type: 'Person', sourceKey: 'p-dr', properties: { fullName: `Agathe Dr ${sfx}` }, markings: { level: 'DR', compartments: [] } },
+        { type: 'Person', sourceKey: 'p-s', properties: { fullName: `Secret ${sfx}` }, markings: { level: 'S', compartments: [] } },
+      ]),
+      uploader,
+    };
+    await publish(above, `above-${randomUUID()}`, token);
+    const within = { ...batch(7, [{ type: 'Person', sourceKey: 'p-dr2', properties: { fullName: `Basile Dr ${sfx}` }, markings: { level: 'DR', compartments: [] } }]), uploader };
+    await publish(within, `within-${randomUUID()}`, token);
+    const dead = await eventually(
+      () => streamMessages<IngestBatchInput>('DEADLETTER', 'ontology.v1.deadletter.ingest', (p) => p.batchId === above.batchId),
+      (list) => list.length > 0,
+      QUEUE_WAIT_MS,
+    );
+    expect(dead[0]!.headers['x-dead-letter-reason']).toMatch(/ONTOLOGY_MARKING_ABOVE_CLEARANCE/);
+    expect(dead[0]!.headers['x-dead-letter-reason']).toContain('object p-s (markings): level S above clearance DR');
+    const names = await eventually(async () => (await people()).map((p) => String(p.properties['fullName']?.value)), (list) => list.includes(`Basile Dr ${sfx}`), QUEUE_WAIT_MS);
+    expect(names).not.toContain(`Agathe Dr ${sfx}`);
+    expect(names).not.toContain(`Secret ${sfx}`);
+  });
 });

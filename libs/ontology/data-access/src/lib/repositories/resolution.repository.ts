@@ -86,10 +86,19 @@ export class ResolutionRepository {
     return rows.map((r) => ({ tenant: r.tenant, objectIds: r.ids }));
   }
 
-  /** Takes (deletes, inside the caller's transaction) the pending records among `objectIds`. */
+  /**
+   * Takes (deletes, inside the caller's transaction) the pending records among `objectIds`. Rows
+   * another resolver (another replica, the background loop) holds are skipped, not waited for: it
+   * resolves them, or leaves them queued if it fails.
+   */
   async takePending(sql: Sql, tenant: string, objectIds: string[]): Promise<string[]> {
     if (!objectIds.length) return [];
-    const rows = await sql.query<{ object_id: string }>(`DELETE FROM resolution_pending WHERE tenant = ? AND object_id = ANY(?::uuid[]) RETURNING object_id`, [tenant, pgArray(objectIds)]);
+    const rows = await sql.query<{ object_id: string }>(
+      `DELETE FROM resolution_pending WHERE tenant = ? AND object_id IN (
+         SELECT object_id FROM resolution_pending WHERE tenant = ? AND object_id = ANY(?::uuid[]) FOR UPDATE SKIP LOCKED
+       ) RETURNING object_id`,
+      [tenant, tenant, pgArray(objectIds)],
+    );
     return rows.map((r) => r.object_id);
   }
 

@@ -163,9 +163,10 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     const total: ResolutionOutcome = { merged: 0, queuedForReview: 0, entityIds: [] };
     let taken = 0;
     for (const { tenant, objectIds } of stale) {
-      taken += objectIds.length;
       const { document } = await this.types.current(tenant);
-      const outcome = await this.run(tenant, document, objectIds, { ...RESOLUTION_SERVICE_ACTOR, tenant }, passes);
+      const run = await this.resolvePending(tenant, document, objectIds, { ...RESOLUTION_SERVICE_ACTOR, tenant }, passes);
+      taken += run.taken;
+      const outcome = run.outcome;
       total.merged += outcome.merged;
       total.queuedForReview += outcome.queuedForReview;
       total.entityIds.push(...outcome.entityIds);
@@ -179,13 +180,19 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
    * the background resolver retries them.
    */
   async run(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor, passes: ResolutionPasses = ALL_PASSES): Promise<ResolutionOutcome> {
-    if (!objectIds.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
-    const outcome = await this.db.transaction(async (sql) => {
+    return (await this.resolvePending(tenant, document, objectIds, actor, passes)).outcome;
+  }
+
+  /** `run`, also saying how many queued records it took (0 when another resolver holds them). */
+  private async resolvePending(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor, passes: ResolutionPasses): Promise<{ taken: number; outcome: ResolutionOutcome }> {
+    const none = { merged: 0, queuedForReview: 0, entityIds: [] };
+    if (!objectIds.length) return { taken: 0, outcome: none };
+    const result = await this.db.transaction(async (sql) => {
       const pending = await this.resolution.takePending(sql, tenant, objectIds);
-      return pending.length ? this.resolveIn(sql, tenant, document, await this.objects.findByIds(sql, tenant, pending), actor, passes) : { merged: 0, queuedForReview: 0, entityIds: [] };
+      return { taken: pending.length, outcome: pending.length ? await this.resolveIn(sql, tenant, document, await this.objects.findByIds(sql, tenant, pending), actor, passes) : none };
     });
-    await this.outboxPublisher.flush();
-    return outcome;
+    if (result.taken) await this.outboxPublisher.flush();
+    return result;
   }
 
   /**
