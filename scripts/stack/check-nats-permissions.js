@@ -32,6 +32,8 @@ const CASES = [
   ['gateway', 'sub', 'gateway.v1.>', 'allow'],
   ['gateway', 'sub', 'ontology.v1.>', 'deny'],
   ['gateway', 'sub', 'audit.v1.events.>', 'deny'],
+  ['gateway', 'sub', 'ingestion.v1.events.job.progressed', 'allow'], // relayed as server-sent events
+  ['gateway', 'sub', 'ingestion.v1.job.create', 'deny'],
   ['gateway', 'pub', '$JS.API.STREAM.DELETE.AUDIT', 'deny'],
   ['gateway', 'pub', '$JS.API.CONSUMER.CREATE.AUDIT', 'deny'],
   ['gateway', 'pub', '$JS.API.STREAM.MSG.GET.ONTOLOGY', 'deny'],

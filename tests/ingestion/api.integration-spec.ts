@@ -1,5 +1,5 @@
 import { gatewayUrl } from '@vigie/shared-testing';
-import { api, JobView, login, PEOPLE_MAPPING, peopleCsv, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
+import { api, JobView, login, PEOPLE_MAPPING, peopleCsv, stack, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
 
 let ingest: string;
 
@@ -77,7 +77,20 @@ describe('ingestion API: following a job', () => {
     expect(created.status).toBe(201);
     const res = await fetch(gatewayUrl(`/api/v1/ingest/jobs/${created.body.id}/events`), { headers: { authorization: `Bearer ${ingest}` } });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const text = await res.text();
+    // Read the stream as it comes; while it is open the gateway subscribes to the pushed progress
+    // events (ingestion.v1.events.job.progressed, allowed by config/nats/permissions.json).
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let subscribed: boolean | undefined;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      text += decoder.decode(chunk.value, { stream: true });
+      if (subscribed === undefined && text.includes('event: progress')) {
+        const connz = (await (await fetch(`${stack['NATS_MONITOR_URL']}/connz?subs=1&limit=1000`)).json()) as { connections: { subscriptions_list?: string[] }[] };
+        subscribed = connz.connections.some((c) => (c.subscriptions_list ?? []).includes('ingestion.v1.events.job.progressed'));
+      }
+    }
+    expect(subscribed).toBe(true);
     const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1], data: JSON.parse(m[2]) as Record<string, unknown> }));
     const progress = events.filter((e) => e.event === 'progress');
     expect(progress.length).toBeGreaterThan(0);

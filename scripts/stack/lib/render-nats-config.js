@@ -51,10 +51,18 @@ function load(file) {
   for (const name of users) {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(`user name "${name}" must be lowercase letters, digits and dashes`);
     const user = table.users[name];
-    checkKeys(`user "${name}"`, user, ['requests', 'objectStore', 'admin']);
+    checkKeys(`user "${name}"`, user, ['requests', 'objectStore', 'admin', 'subscribes']);
     if (user.admin !== undefined && user.admin !== true) fail(`user "${name}": "admin" must be true when present`);
     if (!user.admin) checkNames(`user "${name}".requests`, user.requests, services, false);
     if (user.objectStore !== undefined && typeof user.objectStore !== 'boolean') fail(`user "${name}": "objectStore" must be a boolean`);
+    if (user.subscribes !== undefined) {
+      if (!Array.isArray(user.subscribes)) fail(`user "${name}".subscribes must be an array`);
+      // Only other services' core-NATS events (never their requests, nor a stream's subjects).
+      for (const subject of user.subscribes) {
+        const m = /^([a-z][a-z0-9-]*)\.v1\.events\.[a-z0-9_.*>-]+$/.exec(typeof subject === 'string' ? subject : '');
+        if (!m || !services.includes(m[1])) fail(`user "${name}".subscribes: "${subject}" must be an events subject of a service ("<service>.v1.events.…")`);
+      }
+    }
   }
   checkKeys('"streams"', table.streams, Object.keys(table.streams ?? {}));
   for (const [stream, spec] of Object.entries(table.streams)) {
@@ -131,7 +139,7 @@ function expand({ table, services }, name) {
   const effectiveDeny = unique(deny).filter((subject) => allow.some((allowed) => covers(allowed, subject)));
   return {
     publish: { allow, deny: effectiveDeny },
-    subscribe: { allow: [`${name}.v1.>`, inboxOf(name)] },
+    subscribe: { allow: [`${name}.v1.>`, inboxOf(name), ...(user.subscribes ?? [])] },
     allow_responses: true,
   };
 }

@@ -14,6 +14,7 @@ import {
   JobCreateRequest,
   jobGet,
   jobList,
+  JobProgressedPayload,
   jobProgressedPayloadSchema,
   jobSchema,
   JobStatus,
@@ -31,14 +32,18 @@ import {
 } from '@vigie/ingestion-contracts';
 import { Actor, CurrentActor, hasRole } from '@vigie/shared-auth';
 import { ErrorKind, PlatformErrorCode, PlatformException, ResponseOf, VigieException } from '@vigie/shared-contracts';
-import { ServiceClient } from '@vigie/shared-messaging';
+import { NATS_CONNECTION, ServiceClient } from '@vigie/shared-messaging';
+import type { NatsConnection } from 'nats';
 import { INGESTION_GATEWAY_CONFIG, IngestionGatewayConfig } from './ingestion-gateway.config';
 import { IngestUploadStore, StoredUpload, tooLarge } from './ingestion-upload.store';
 import { JobProgress, jobProgress } from './job-progress.util';
+import { ProgressWatch } from './progress-watch';
 
 const INGEST_ROLE = 'vigie-ingest';
 const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 const SSE_INTERVAL_MS = 1000;
+/** How often an SSE stream reads the job again (the caller's token re-checked) while progress is pushed. */
+const SSE_RECHECK_MS = 5000;
 const SSE_KEEPALIVE_MS = 15_000;
 
 function openApi(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -95,6 +100,7 @@ export class IngestionController {
     private readonly client: ServiceClient,
     private readonly uploads: IngestUploadStore,
     @Inject(INGESTION_GATEWAY_CONFIG) private readonly config: IngestionGatewayConfig,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
   @Post('jobs')
@@ -263,66 +269,98 @@ export class IngestionController {
     summary: 'Progress as server-sent events',
     description:
       '`event: progress` with data `{jobId,status,counts,rate,etaSeconds,bytesRead,bytesTotal,position,at}` whenever the job moves, then `event: end` with the final job. ' +
+      'Pushed as the ingestion service publishes it (about once a second); the job is read again with the caller\'s token every few seconds and at the end. ' +
       '`event: error` ends the stream (e.g. the token expired: reconnect with a fresh one).',
   })
   @ApiProduces('text/event-stream')
   async events(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const authorization = req.header('authorization');
-    let job = await this.client.request(jobGet, { id }, { ...(authorization ? { authorization } : {}) });
+    const read = () => this.client.request(jobGet, { id }, { ...(authorization ? { authorization } : {}) });
+    let job = await read();
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache, no-transform');
     res.setHeader('x-accel-buffering', 'no');
     res.flushHeaders();
+    // Pushed progress: the gateway may subscribe to ingestion.v1.events.job.progressed
+    // (config/nats/permissions.json "subscribes"); without it (an older NATS configuration) it polls.
+    const watch = new ProgressWatch(this.nc, id);
     let closed = false;
-    req.on('close', () => (closed = true));
+    req.on('close', () => {
+      closed = true;
+      watch.close();
+    });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     let lastKey = '';
     let lastWrite = Date.now();
+    let lastRead = Date.now();
     let prev = { read: job.counts.read, at: Date.now() };
     let rate: number | undefined;
-    res.write('retry: 2000\n\n');
-    while (!closed) {
-      const now = Date.now();
+    const emit = (payload: JobProgressedPayload) => {
+      const key = JSON.stringify([payload.status, payload.counts, payload.position]);
+      if (key === lastKey) return false;
+      send('progress', payload);
+      lastKey = key;
+      lastWrite = Date.now();
+      return true;
+    };
+    const fromJob = (now: number) => {
       if (now - prev.at >= 500 && job.status === 'running') {
         const instant = ((job.counts.read - prev.read) * 1000) / (now - prev.at);
         rate = rate === undefined ? instant : 0.5 * rate + 0.5 * instant;
         prev = { read: job.counts.read, at: now };
       }
       const progress = jobProgress(job, now, rate);
-      const key = JSON.stringify([job.status, job.counts, job.position]);
-      if (key !== lastKey) {
-        const payload = jobProgressedPayloadSchema.parse({
-          jobId: job.id,
-          status: job.status,
-          counts: job.counts,
-          rate: progress.rate,
-          etaSeconds: progress.etaSeconds,
-          bytesRead: progress.bytesRead,
-          bytesTotal: progress.bytesTotal,
-          position: job.position,
-          at: new Date(now).toISOString(),
-        });
-        send('progress', payload);
-        lastKey = key;
-        lastWrite = now;
-      } else if (now - lastWrite > SSE_KEEPALIVE_MS) {
-        res.write(': keep-alive\n\n');
-        lastWrite = now;
+      const payload = jobProgressedPayloadSchema.parse({
+        jobId: job.id,
+        status: job.status,
+        counts: job.counts,
+        rate: progress.rate,
+        etaSeconds: progress.etaSeconds,
+        bytesRead: progress.bytesRead,
+        bytesTotal: progress.bytesTotal,
+        position: job.position,
+        at: new Date(now).toISOString(),
+      });
+      return { payload, progress };
+    };
+    res.write('retry: 2000\n\n');
+    try {
+      while (!closed) {
+        const now = Date.now();
+        const { payload, progress } = fromJob(now);
+        emit(payload);
+        if (TERMINAL.includes(job.status)) {
+          send('end', { ...job, progress });
+          break;
+        }
+        // Wait for pushed progress; read the job again (re-checking the caller's token and
+        // catching up on anything missed) every SSE_RECHECK_MS, or at once when it ends.
+        for (;;) {
+          const pushed = watch.active ? await watch.next(Math.max(0, lastRead + SSE_RECHECK_MS - Date.now())) : (await new Promise((r) => setTimeout(r, SSE_INTERVAL_MS)), undefined);
+          if (closed) break;
+          if (pushed && !TERMINAL.includes(pushed.status) && Date.now() - lastRead < SSE_RECHECK_MS) {
+            emit(pushed);
+            continue;
+          }
+          if (!pushed && Date.now() - lastWrite > SSE_KEEPALIVE_MS) {
+            res.write(': keep-alive\n\n');
+            lastWrite = Date.now();
+          }
+          break;
+        }
+        if (closed) break;
+        try {
+          job = await read();
+          lastRead = Date.now();
+        } catch (error) {
+          const e = error instanceof VigieException ? { code: error.code, message: error.message } : { code: PlatformErrorCode.Internal, message: 'progress unavailable' };
+          send('error', e);
+          break;
+        }
       }
-      if (TERMINAL.includes(job.status)) {
-        send('end', { ...job, progress });
-        break;
-      }
-      await new Promise((r) => setTimeout(r, SSE_INTERVAL_MS));
-      if (closed) break;
-      try {
-        job = await this.client.request(jobGet, { id }, { ...(authorization ? { authorization } : {}) });
-      } catch (error) {
-        const e = error instanceof VigieException ? { code: error.code, message: error.message } : { code: PlatformErrorCode.Internal, message: 'progress unavailable' };
-        send('error', e);
-        break;
-      }
+    } finally {
+      watch.close();
     }
     res.end();
   }
