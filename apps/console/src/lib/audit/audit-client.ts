@@ -28,7 +28,7 @@ export interface AuditRecord {
   hash: string;
 }
 
-export interface AuditPage {
+export interface AuditRecordsPage {
   records: AuditRecord[];
   nextCursor: string | null;
 }
@@ -155,8 +155,8 @@ function rangeQuery(range: { fromSeq?: number; toSeq?: number }): string {
 export class AuditClient {
   constructor(private readonly api: ApiClient) {}
 
-  records(params: URLSearchParams, signal?: AbortSignal): Promise<AuditPage> {
-    return this.api.json<AuditPage>('GET', `/api/v1/audit/records?${params}`, undefined, signal);
+  records(params: URLSearchParams, signal?: AbortSignal): Promise<AuditRecordsPage> {
+    return this.api.json<AuditRecordsPage>('GET', `/api/v1/audit/records?${params}`, undefined, signal);
   }
 
   /**
@@ -164,10 +164,10 @@ export class AuditClient {
    * records query has no seq filter, so the page starts at the audit contract's keyset cursor for
    * `fromSeq - 1` (`encodeSeqCursor`: base64url of `{"v":1,"seq":n}`) and is cut at `toSeq`.
    */
-  async range(range: { fromSeq?: number; toSeq?: number }, limit: number, signal?: AbortSignal): Promise<AuditPage> {
+  async range(range: { fromSeq?: number; toSeq?: number }, limit: number, signal?: AbortSignal): Promise<AuditRecordsPage> {
     const params = new URLSearchParams({ order: 'asc', limit: String(limit) });
     if (range.fromSeq !== undefined && range.fromSeq > 1) params.set('cursor', seqCursor(range.fromSeq - 1));
-    const page = await this.api.json<AuditPage>('GET', `/api/v1/audit/records?${params}`, undefined, signal);
+    const page = await this.api.json<AuditRecordsPage>('GET', `/api/v1/audit/records?${params}`, undefined, signal);
     const records = range.toSeq === undefined ? page.records : page.records.filter((r) => r.seq <= (range.toSeq as number));
     return { records, nextCursor: records.length < page.records.length ? null : page.nextCursor };
   }
