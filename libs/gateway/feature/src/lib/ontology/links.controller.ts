@@ -22,7 +22,7 @@ import {
 import { RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
 import { IF_MATCH_HEADER, PURPOSE_HEADER, READ_ERRORS } from './objects.controller';
-import { defined, expectedVersionOf, openApi, query, versionEtag } from './ontology-query.util';
+import { defined, expectedVersionOf, openApi, query, setReadHeaders } from './ontology-query.util';
 
 const LINK_CONFLICT = { status: 412, description: 'ONTOLOGY_VERSION_CONFLICT_OBJECT: the link changed since the version you read; reload and retry' } as const;
 
@@ -91,13 +91,13 @@ export class OntologyLinksController {
   @Get(':id')
   @ApiOperation({ summary: 'Read a link (optionally a past version). ETag: its version' })
   @ApiQuery({ name: 'version', required: false, type: Number })
-  @ApiOkResponse({ schema: openApi(linkViewSchema, 'output'), headers: { ETag: { description: 'The version read, quoted ("3"): send it as If-Match to change the link', schema: { type: 'string' } } } })
+  @ApiOkResponse({ schema: openApi(linkViewSchema, 'output'), headers: { ETag: { description: '"<version>.<digest of this body>": send it (or just "<version>") as If-Match to change the link', schema: { type: 'string' } } } })
   @ApiResponse(READ_ERRORS.notFound)
   @ApiResponse(READ_ERRORS.purpose)
   @ApiResponse(READ_ERRORS.audit)
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Query('version') version?: string) {
     const view = await this.ask(linkGet, defined({ id, version: query.int('version', version) }));
-    res.setHeader('ETag', versionEtag(view.version));
+    setReadHeaders(res, view);
     return view;
   }
 
@@ -109,7 +109,7 @@ export class OntologyLinksController {
   @ApiResponse(LINK_CONFLICT)
   async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
     const view = await this.ask(linkUpdate, defined({ ...(body ?? {}), id, expectedVersion: expectedVersionOf(ifMatch, body?.['expectedVersion']) }));
-    res.setHeader('ETag', versionEtag(view.version));
+    setReadHeaders(res, view);
     return view;
   }
 

@@ -21,7 +21,7 @@ import {
 } from '@vigie/ontology-contracts';
 import { RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
-import { defined, expectedVersionOf, openApi, query, versionEtag } from './ontology-query.util';
+import { defined, expectedVersionOf, openApi, query, setReadHeaders } from './ontology-query.util';
 
 export const PURPOSE_HEADER = {
   name: 'x-purpose',
@@ -40,7 +40,7 @@ export const READ_ERRORS = {
 export const IF_MATCH_HEADER = {
   name: 'If-Match',
   required: false,
-  description: 'The ETag (version) of the representation read, e.g. "3"; same as expectedVersion (both may be sent if they agree). A stale one: 412 ONTOLOGY_VERSION_CONFLICT_OBJECT',
+  description: 'The ETag of the read ("3.<digest>") or just its version ("3"); same as expectedVersion (both may be sent if they agree). A stale one: 412 ONTOLOGY_VERSION_CONFLICT_OBJECT',
 };
 export const CONFLICT_ERROR = {
   status: 412,
@@ -112,13 +112,13 @@ export class OntologyObjectsController {
   @Get(':id')
   @ApiOperation({ summary: 'Read an object (optionally a past version); properties above the caller are omitted. ETag: its version' })
   @ApiQuery({ name: 'version', required: false, type: Number })
-  @ApiOkResponse({ schema: openApi(objectViewSchema, 'output'), headers: { ETag: { description: 'The version read, quoted ("3"): send it as If-Match to change the object', schema: { type: 'string' } } } })
+  @ApiOkResponse({ schema: openApi(objectViewSchema, 'output'), headers: { ETag: { description: '"<version>.<digest of this body>": send it (or just "<version>") as If-Match to change the object; responses are Cache-Control: no-store', schema: { type: 'string' } } } })
   @ApiResponse(READ_ERRORS.notFound)
   @ApiResponse(READ_ERRORS.purpose)
   @ApiResponse(READ_ERRORS.audit)
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response, @Query('version') version?: string) {
     const view = await this.ask(objectGet, defined({ id, version: query.int('version', version) }));
-    res.setHeader('ETag', versionEtag(view.version));
+    setReadHeaders(res, view);
     return view;
   }
 
@@ -131,7 +131,7 @@ export class OntologyObjectsController {
   async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
     const expectedVersion = expectedVersionOf(ifMatch, body?.['expectedVersion']);
     const view = await this.ask(objectUpdate, defined({ ...(body ?? {}), id, expectedVersion }));
-    res.setHeader('ETag', versionEtag(view.version));
+    setReadHeaders(res, view);
     return view;
   }
 

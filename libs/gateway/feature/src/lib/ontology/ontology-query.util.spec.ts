@@ -1,5 +1,5 @@
 import { VigieException } from '@vigie/shared-contracts';
-import { defined, expectedVersionOf, query, versionEtag } from './ontology-query.util';
+import { defined, expectedVersionOf, query, setReadHeaders, versionEtag } from './ontology-query.util';
 
 describe('gateway query parameters for ontology contracts', () => {
   it('converts integers, booleans and JSON, leaving absent ones out', () => {
@@ -38,7 +38,10 @@ describe('If-Match on ontology changes', () => {
   };
 
   it('takes the version from the ETag form, weak or strong, or from the body, or both when they agree', () => {
-    expect(versionEtag(3)).toBe('"3"');
+    const etag = versionEtag(3, { id: 'a', properties: { fullName: 'x' } });
+    expect(etag).toMatch(/^"3\.[A-Za-z0-9_-]{16}"$/);
+    expect(expectedVersionOf(etag, undefined)).toBe(3);
+    expect(expectedVersionOf(etag, 3)).toBe(3);
     expect(expectedVersionOf('"3"', undefined)).toBe(3);
     expect(expectedVersionOf('W/"12"', undefined)).toBe(12);
     expect(expectedVersionOf('7', 7)).toBe(7);
@@ -46,6 +49,14 @@ describe('If-Match on ontology changes', () => {
     expect(expectedVersionOf('', undefined)).toBeUndefined();
     // Without If-Match a bad body value is left to the contract, which names it.
     expect(expectedVersionOf(undefined, 'x')).toBe('x');
+  });
+
+  it('names the representation: what one reader sees of a version is not what another sees', () => {
+    expect(versionEtag(3, { properties: { fullName: 'x' } })).toBe(versionEtag(3, { properties: { fullName: 'x' } }));
+    expect(versionEtag(3, { properties: { fullName: 'x' } })).not.toBe(versionEtag(3, { properties: { fullName: 'x', occupation: 'y' } }));
+    const headers: Record<string, string> = {};
+    setReadHeaders({ setHeader: (n: string, v: string) => (headers[n] = v) }, { version: 2 });
+    expect(headers).toEqual({ ETag: expect.stringMatching(/^"2\./), 'Cache-Control': 'no-store' });
   });
 
   it('refuses *, lists, garbage and a disagreement with the body, naming the header', () => {

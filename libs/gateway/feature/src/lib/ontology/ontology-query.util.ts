@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorKind, PlatformErrorCode, PlatformException } from '@vigie/shared-contracts';
 
@@ -47,14 +48,25 @@ function badHeader(message: string): PlatformException {
   return new PlatformException(PlatformErrorCode.ValidationFailed, ErrorKind.Invalid, `Invalid header If-Match: ${message}`, { fields: [{ path: 'If-Match', message }] });
 }
 
-/** The ETag of an object or link answer: its version, quoted (send it back as `If-Match`). */
-export function versionEtag(version: number): string {
-  return `"${version}"`;
+/**
+ * The ETag of an object or link answer: `"<version>.<digest>"`. The version is what a change sends
+ * back as If-Match; the digest of the body makes the tag name this representation — what a reader
+ * sees of one version depends on their clearance and purpose — so a conditional GET never answers
+ * 304 for a body the caller has not got.
+ */
+export function versionEtag(version: number, body: unknown): string {
+  return `"${version}.${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16)}"`;
+}
+
+/** Headers of a read of one object or link: its ETag, and never stored by a cache (classified data). */
+export function setReadHeaders(res: { setHeader(name: string, value: string): unknown }, view: { version: number }): void {
+  res.setHeader('ETag', versionEtag(view.version, view));
+  res.setHeader('Cache-Control', 'no-store');
 }
 
 /**
- * The expected version of a change, from `If-Match` (`"3"`, `W/"3"` or `3`, as the ETag of a read
- * gives it) and/or the body's `expectedVersion`: both may be sent if they agree. `*` is refused —
+ * The expected version of a change, from `If-Match` (the ETag of a read, `"3.<digest>"`, or just
+ * `"3"`, `W/"3"`, `3`) and/or the body's `expectedVersion`: both may be sent if they agree. `*` is refused —
  * a change names the version it was based on.
  */
 export function expectedVersionOf(ifMatch: string | undefined, fromBody: unknown): unknown {
@@ -62,7 +74,7 @@ export function expectedVersionOf(ifMatch: string | undefined, fromBody: unknown
   if (ifMatch === undefined || ifMatch.trim() === '') return fromBody;
   const tag = ifMatch.trim();
   if (tag === '*') throw badHeader('"*" is not accepted: send the ETag (version) of the object you read, e.g. If-Match: "3"');
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(tag);
+  const m = /^(?:W\/)?"?(\d{1,9})(?:\.[A-Za-z0-9_-]{1,64})?"?$/.exec(tag);
   if (!m || tag.includes(',')) throw badHeader(`"${tag.slice(0, 40)}" is not one version ETag such as "3"`);
   const version = Number(m[1]);
   if (version < 1) throw badHeader('versions start at 1');
