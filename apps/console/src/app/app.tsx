@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient, Me } from '../lib/api-client';
 import { Purpose, PurposeStore } from '../lib/purpose';
 import { canOpen, operationScreens } from '../lib/admin/screen-access';
@@ -8,7 +8,6 @@ import { AboutPage } from './about-page';
 import { AdminPage } from './admin/admin-page';
 import { AuditPage } from './audit/audit-page';
 import { IngestionPage } from './ingestion/ingestion-page';
-import { AnalysisPage } from './analysis/analysis-page';
 import { ClassificationBanner } from './classification-banner';
 import { useI18n } from './i18n-context';
 import { Link } from './link';
@@ -17,6 +16,9 @@ import { ObjectPage } from './object-page';
 import { PurposeDialog } from './purpose-dialog';
 import { SearchPage } from './search-page';
 import { Services, ServicesContext } from './services-context';
+
+// The analysis screen (WebGL graph, map) is a chunk of its own, loaded when first opened.
+const AnalysisPage = lazy(() => import('./analysis/analysis-page').then((m) => ({ default: m.AnalysisPage })));
 
 function currentRoute(): Route {
   return parseRoute(window.location.pathname, window.location.search);
@@ -102,7 +104,11 @@ export function App({ session, api, me, purposes, onLogout }: { session: Session
         <main id="main" tabIndex={-1}>
           {route.name === 'search' && <SearchPage q={route.q} types={route.types} />}
           {route.name === 'object' && <ObjectPage key={route.id} id={route.id} />}
-          {route.name === 'analysis' && <AnalysisPage ids={route.ids} />}
+          {route.name === 'analysis' && (
+            <Suspense fallback={<p>{t('common.loading')}</p>}>
+              <AnalysisPage ids={route.ids} />
+            </Suspense>
+          )}
           {route.name === 'ingestion' && (canOpen('ingestion', me.roles) ? <IngestionPage /> : <p role="alert">{t('common.forbidden')}</p>)}
           {route.name === 'audit' && (canOpen('audit', me.roles) ? <AuditPage /> : <p role="alert">{t('common.forbidden')}</p>)}
           {route.name === 'admin' && (canOpen('admin', me.roles) ? <AdminPage /> : <p role="alert">{t('common.forbidden')}</p>)}

@@ -34,7 +34,6 @@ export interface GraphCanvasProps {
 const DIM = '#d5d8dc';
 const EDGE = '#8a9099';
 const PATH = '#d35400';
-const SELECTED = '#111111';
 
 /**
  * The link-analysis canvas: sigma.js (WebGL) over a graphology graph, so thousands of nodes
@@ -62,9 +61,10 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
       nodeReducer: (node, data) => {
         const p = props.current;
         const out = { ...data };
-        if (p.dimmed(node)) Object.assign(out, { color: DIM, label: '', zIndex: 0 });
+        // Outside a brushed window: greyed, unlabelled, never highlighted.
+        if (p.dimmed(node)) return { ...out, color: DIM, label: '', zIndex: 0, highlighted: false };
         if (p.path?.nodeIds.has(node)) Object.assign(out, { highlighted: true, zIndex: 2 });
-        if (p.selected.includes(node)) Object.assign(out, { highlighted: true, borderColor: SELECTED, size: (data['size'] as number) * 1.4, zIndex: 3 });
+        if (p.selected.includes(node)) Object.assign(out, { highlighted: true, size: (data['size'] as number) * 1.4, zIndex: 3 });
         return out;
       },
       edgeReducer: (edge, data) => {

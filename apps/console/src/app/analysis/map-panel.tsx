@@ -3,7 +3,7 @@ import 'leaflet/dist/leaflet.css';
 import { useEffect, useId, useRef, useState } from 'react';
 import { GeoBox, GeoResponse, ObjectSummary } from '../../lib/analysis/analysis-types';
 import { BASEMAP_CITIES_URL, BASEMAP_COUNTRIES_URL, citiesAtZoom, City, countriesFromTopology, parseCities } from '../../lib/analysis/basemap';
-import { mapBox, pointsToShow } from '../../lib/analysis/map-model';
+import { listOrder, mapBox, pointsToShow } from '../../lib/analysis/map-model';
 import { nodeLabel } from '../../lib/analysis/graph-model';
 import { useI18n } from '../i18n-context';
 import { useDisplayedMarkings } from '../markings-context';
@@ -20,6 +20,8 @@ export interface MapPanelProps {
 }
 
 const MAX_LISTED = 50;
+/** Above this many objects in the area the geo API answers with grid clusters. */
+const CLUSTER_ABOVE = 1000;
 
 /**
  * Map of the objects in the visible area (server-side clusters from the geo API when many), on
@@ -91,7 +93,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       setAnswer({ status: 'loading' });
-      api.geo({ box, clusterAbove: windowed ? 5000 : 400, grid: 12 }, controller.signal).then(
+      api.geo({ box, clusterAbove: windowed ? 5000 : CLUSTER_ABOVE, grid: 12 }, controller.signal).then(
         (data) => controller.signal.aborted || setAnswer({ status: 'ready', data }),
         (error: unknown) => controller.signal.aborted || setAnswer({ status: 'error', error }),
       );
@@ -134,7 +136,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
     }
   }, [data, inWindow, focus, language]);
 
-  const listed = points.slice(0, MAX_LISTED);
+  const listed = listOrder(points, focus).slice(0, MAX_LISTED);
   return (
     <section className="map-panel" aria-labelledby={`${ids}-title`}>
       <div className="panel-head">

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { citiesAtZoom, countriesFromTopology, parseCities } from './basemap';
-import { mapBox, pointsToShow } from './map-model';
+import { listOrder, mapBox, pointsToShow } from './map-model';
 
 const asset = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '../../../public/basemap', name), 'utf8'));
 
@@ -51,9 +51,14 @@ describe('map model', () => {
     expect(mapBox(bounds(43.123456789, 1.5, 49, 7))).toEqual({ minLat: 43.12346, minLon: 1.5, maxLat: 49, maxLon: 7 });
   });
 
+  const p = (id: string) => ({ id, type: 'Event', title: id, markings: { level: 'NP' as const, compartments: [] }, lat: 0, lon: 0 });
+
   it('keeps only the points of a brushed window', () => {
-    const p = (id: string) => ({ id, type: 'Event', title: id, markings: { level: 'NP' as const, compartments: [] }, lat: 0, lon: 0 });
     expect(pointsToShow([p('a'), p('b')], null).map((x) => x.id)).toEqual(['a', 'b']);
     expect(pointsToShow([p('a'), p('b')], new Set(['b'])).map((x) => x.id)).toEqual(['b']);
+  });
+
+  it('lists the graph’s points first, then by title', () => {
+    expect(listOrder([p('c'), p('a'), p('b')], new Set(['c'])).map((x) => x.id)).toEqual(['c', 'a', 'b']);
   });
 });

@@ -26,3 +26,8 @@ export function mapBox(bounds: ViewBounds): GeoBox {
 export function pointsToShow(points: GeoPoint[], inWindow: ReadonlySet<string> | null): GeoPoint[] {
   return inWindow === null ? points : points.filter((p) => inWindow.has(p.id));
 }
+
+/** The points listed under the map: those of the graph first, then by title. */
+export function listOrder(points: GeoPoint[], focus: ReadonlySet<string>): GeoPoint[] {
+  return [...points].sort((a, b) => Number(focus.has(b.id)) - Number(focus.has(a.id)) || (a.title ?? '').localeCompare(b.title ?? ''));
+}
