@@ -53,7 +53,7 @@ async function go(page: Page, href: string): Promise<void> {
 
 /** The link counts of the timeline's bars (their titles read "…: N objects, M links"). */
 async function timelineLinks(page: Page): Promise<number> {
-  const titles = await page.evaluate(() => [...document.querySelectorAll('.timeline-chart g.bar title')].map((t) => t.textContent ?? ''));
+  const titles = await page.evaluate(() => Array.from(document.querySelectorAll('.timeline-chart g.bar title')).map((t) => t.textContent ?? ''));
   return titles.reduce((sum, t) => sum + Number(/(\d+) links/.exec(t)?.[1] ?? 0), 0);
 }
 
@@ -150,7 +150,7 @@ describe('analysis screens in a browser', () => {
       const start = page.getByLabel('Window start');
       const end = page.getByLabel('Window end');
       const march = await page.evaluate(() => {
-        const titles = [...document.querySelectorAll('.timeline-chart g.bar title')].map((t) => t.textContent ?? '');
+        const titles = Array.from(document.querySelectorAll('.timeline-chart g.bar title')).map((t) => t.textContent ?? '');
         return titles.findIndex((t) => /Mar 2024/.test(t));
       });
       expect(march).toBeGreaterThan(0);
