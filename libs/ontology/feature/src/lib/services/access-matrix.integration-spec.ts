@@ -1,5 +1,8 @@
 import { ObjectView, OntologyExceptionCode } from '@vigie/ontology-contracts';
+import { AuditRecorder } from '@vigie/shared-audit-client';
 import { actorOf, OntologyKit, PROVENANCE, startKit, tenantName } from '../../test/test-kit';
+import { ObjectsController } from '../controllers/objects.controller';
+import { OntologyReadGuard } from './read-guard.service';
 
 /**
  * The access matrix over every read path (get, list, count, links, properties, history, diff)
@@ -71,6 +74,14 @@ describe('need-to-know inside the queries (real PostgreSQL)', () => {
     const ids = Object.entries(visibleObjects()).filter(([k]) => expected.includes(k)).map(([, id]) => id);
     expect(page.items.map((o) => o.id).sort()).toEqual(ids.sort());
     expect(await kit.objects.count(reader(), { filters: [], includeDeleted: false })).toBe(ids.length);
+  });
+
+  it.each(matrix)('count through its handler (audited, purpose rule): %s counts what it may see; without a purpose nothing marked S or above', async (_name, reader, expected) => {
+    const controller = new ObjectsController(kit.objects, new OntologyReadGuard(new AuditRecorder(kit.publisher, { service: 'ontology' })));
+    const level: Record<string, string> = { open: 'NP', phone: 'NP', secret: 'S', saphir: 'TS' };
+    const withPurpose = { ...reader(), purpose: { caseRef: 'CASE-MATRIX', justification: 'access matrix' } };
+    expect((await controller.count({ filters: [], includeDeleted: false }, withPurpose)).count).toBe(expected.length);
+    expect((await controller.count({ filters: [], includeDeleted: false }, reader())).count).toBe(expected.filter((k) => level[k] === 'NP').length);
   });
 
   it.each(matrix)('links: %s sees a link only when both ends are visible', async (_name, reader, expected) => {
