@@ -6,7 +6,7 @@ import { CliIo, ExitCode, ExitCodeValue } from '../../cli-io';
 import { CliCommand, CliUsageError } from '../cli-command';
 import { formatDuration, markingsArgument, multipartBody, parseSse, progressBar } from './ingest-upload.util';
 
-const HELP = `Usage: vigie ingest FILE --mapping MAPPING [options]
+const HELP = `Usage: vigie ingest FILE (--mapping MAPPING | --mapping-id ID) [options]
 
 Uploads FILE to the gateway (streamed, never read whole), starts an ingestion job, shows its
 progress live, then a summary. Records that fail are quarantined: download the report with
@@ -14,6 +14,7 @@ GET /api/v1/ingest/jobs/<id>/quarantine (?format=csv).
 
 Options:
   -m, --mapping FILE     The mapping (YAML or JSON). Required except for STIX bundles.
+      --mapping-id ID    A mapping stored in the tenant (POST /api/v1/ingest/mappings), instead of --mapping.
   -f, --format FORMAT    ${INGESTION_FORMATS.join(' | ')} (default: from the file name; STIX must be named).
   -s, --source NAME      The source (dataset) the records belong to (default: the file name).
       --markings M       Markings of the job: LEVEL[:compartment,…] (e.g. DR:cyber) or JSON
@@ -77,6 +78,7 @@ export const ingestCommand: CliCommand = {
         strict: true,
         options: {
           mapping: { type: 'string', short: 'm' },
+          'mapping-id': { type: 'string' },
           format: { type: 'string', short: 'f' },
           source: { type: 'string', short: 's' },
           markings: { type: 'string' },
@@ -99,7 +101,9 @@ export const ingestCommand: CliCommand = {
     const file = positionals[0];
     const format = values.format ?? guessFormat(file);
     if (!format || !(INGESTION_FORMATS as readonly string[]).includes(format)) throw new CliUsageError(`--format must be one of ${INGESTION_FORMATS.join(', ')}`);
-    if (format !== 'stix' && !values.mapping) throw new CliUsageError(`--mapping is required for ${format} files`);
+    if (values.mapping && values['mapping-id']) throw new CliUsageError('give --mapping or --mapping-id, not both');
+    if (format === 'stix' && (values.mapping || values['mapping-id'])) throw new CliUsageError('a STIX bundle takes no mapping: drop --mapping / --mapping-id');
+    if (format !== 'stix' && !values.mapping && !values['mapping-id']) throw new CliUsageError(`--mapping (or --mapping-id) is required for ${format} files`);
     const token = values.token ?? process.env['VIGIE_TOKEN'];
     if (!token) throw new CliUsageError('no token: pass --token or set VIGIE_TOKEN');
     const gateway = (values.gateway ?? process.env['VIGIE_GATEWAY'] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
@@ -117,6 +121,7 @@ export const ingestCommand: CliCommand = {
         throw new CliUsageError(`cannot read mapping "${values.mapping}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
+    if (values['mapping-id']) fields['mappingId'] = values['mapping-id'];
     if (values.markings) {
       try {
         fields['markings'] = markingsArgument(values.markings);
