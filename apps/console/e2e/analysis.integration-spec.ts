@@ -12,6 +12,25 @@ import { call, eventually, launchChromium, logIn, screenshotDir, tokenOf, watchP
  * Screenshots: test-output/console-e2e/analysis-*.png; the README's docs/screenshots/graph.png
  * is refreshed with UPDATE_DOC_SCREENSHOTS=1.
  */
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.0/2.1 A and AA rules in the page (injected through DevTools, the CSP stays as it is): the serious and critical violations, in words. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
+  })) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
+
 const sfx = Array.from(randomBytes(8), (b) => 'bcdfghjklmnprstvz'[b % 17]).join('');
 const name = (what: string) => `${what} ${sfx}`;
 const DR = { level: 'DR', compartments: [] as string[] };
@@ -140,6 +159,7 @@ describe('analysis screens in a browser', () => {
       await expect(page.locator('.map-list li', { hasText: name('Réunion Lyon') }).innerText()).resolves.toContain('in the graph');
       await expect(page.locator('.map-canvas path.leaflet-interactive, .map-canvas canvas').count()).resolves.toBeGreaterThan(0);
       await page.screenshot({ path: join(screenshotDir, 'analysis.png'), fullPage: true });
+      await expect(axeProblems(page)).resolves.toEqual([]);
       if (process.env['UPDATE_DOC_SCREENSHOTS'] === '1') await page.locator('.analysis-main').screenshot({ path: join(__dirname, '../../../docs/screenshots/graph.png') });
 
       // Brush the timeline to March 2024 (keyboard): the graph dims the rest, the map keeps the meeting only.

@@ -36,7 +36,8 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
   const mapRef = useRef<L.Map | null>(null);
   const dataLayer = useRef<L.LayerGroup | null>(null);
   const [box, setBox] = useState<GeoBox | null>(null);
-  const [answer, setAnswer] = useState<{ status: 'idle' | 'loading' } | { status: 'ready'; data: GeoResponse } | { status: 'error'; error: unknown }>({ status: 'idle' });
+  // The last answer stays on the map while the next one loads.
+  const [answer, setAnswer] = useState<{ status: 'loading' | 'ready' | 'error'; data: GeoResponse | null; error?: unknown }>({ status: 'loading', data: null });
   const [basemapError, setBasemapError] = useState<string | null>(null);
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
@@ -92,10 +93,10 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
     if (!box) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      setAnswer({ status: 'loading' });
+      setAnswer((prev) => ({ status: 'loading', data: prev.data }));
       api.geo({ box, clusterAbove: windowed ? 5000 : CLUSTER_ABOVE, grid: 12 }, controller.signal).then(
         (data) => controller.signal.aborted || setAnswer({ status: 'ready', data }),
-        (error: unknown) => controller.signal.aborted || setAnswer({ status: 'error', error }),
+        (error: unknown) => controller.signal.aborted || setAnswer({ status: 'error', data: null, error }),
       );
     }, 250);
     return () => {
@@ -104,7 +105,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
     };
   }, [box?.minLat, box?.minLon, box?.maxLat, box?.maxLon, windowed, purpose]);
 
-  const data = answer.status === 'ready' ? answer.data : null;
+  const data = answer.data;
   const points = data ? pointsToShow(data.points, inWindow) : [];
   const clusters = data && data.clustered && !windowed ? data.clusters : [];
   useDisplayedMarkings(points.map((p) => p.markings));
@@ -142,7 +143,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
       <div className="panel-head">
         <h2 id={`${ids}-title`}>{t('analysis.map')}</h2>
         <p role="status" className="map-status">
-          {answer.status === 'loading' || answer.status === 'idle'
+          {answer.status === 'loading'
             ? t('common.loading')
             : data
               ? data.clustered && !windowed
@@ -154,7 +155,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
       <div ref={element} className="map-canvas" role="region" aria-label={t('analysis.mapLabel')} />
       {basemapError && <p className="notice error">{t('analysis.basemapError', { message: basemapError })}</p>}
       {answer.status === 'error' && <ErrorView error={answer.error} />}
-      {listed.length > 0 && (
+      {data && (
         <details className="map-list">
           <summary>{t('analysis.mapList', { count: listed.length })}</summary>
           <ul>
