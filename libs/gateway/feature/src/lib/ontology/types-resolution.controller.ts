@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   entityViewSchema,
   linkTypeSchema,
@@ -22,7 +22,7 @@ import {
 import { ErrorKind, PlatformErrorCode, PlatformException, RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
 import { ServiceClient } from '@vigie/shared-messaging';
 import { z } from 'zod';
-import { PURPOSE_HEADER } from './objects.controller';
+import { PURPOSE_HEADER, READ_ERRORS } from './objects.controller';
 import { defined, openApi, query } from './ontology-query.util';
 
 const KINDS = ['object', 'link'] as const;
@@ -83,6 +83,7 @@ export class OntologyTypesResolutionController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ schema: openApi(pageOf(reviewItemSchema), 'output') })
+  @ApiResponse(READ_ERRORS.audit)
   queue(@Query() q: Record<string, string | undefined>) {
     const minScore = q['minScore'] === undefined || q['minScore'] === '' ? undefined : Number(q['minScore']);
     return this.ask(resolutionQueueList, defined({ status: q['status'], objectType: q['objectType'], minScore, cursor: q['cursor'], limit: query.int('limit', q['limit']) }));
@@ -108,6 +109,9 @@ export class OntologyTypesResolutionController {
   @Get('resolution/entities/:entityId')
   @ApiOperation({ summary: 'The members of an entity and the merges that built it' })
   @ApiOkResponse({ schema: openApi(entityViewSchema, 'output') })
+  @ApiResponse(READ_ERRORS.notFound)
+  @ApiResponse(READ_ERRORS.purpose)
+  @ApiResponse(READ_ERRORS.audit)
   entity(@Param('entityId') entityId: string) {
     return this.ask(resolutionEntityGet, { entityId });
   }

@@ -6,6 +6,7 @@ import { connectNats, EventPublisher } from '@vigie/shared-messaging';
 import { ObjectView } from '@vigie/ontology-contracts';
 import { actorOf, OntologyKit, PROVENANCE, startKit, tenantName } from '../../test/test-kit';
 import { LinksController } from '../controllers/links.controller';
+import { ResolutionController } from '../controllers/resolution.controller';
 import { ObjectsController } from '../controllers/objects.controller';
 import { OntologyReadGuard } from './read-guard.service';
 
@@ -25,7 +26,7 @@ describe('ontology reads fail closed (real JetStream)', () => {
 
   const controllers = (sink: AuditEventSink) => {
     const guard = new OntologyReadGuard(new AuditRecorder(sink, { service: 'ontology', timeoutMs: 1500 }));
-    return { objects: new ObjectsController(kit.objects, guard), links: new LinksController(kit.links, guard) };
+    return { objects: new ObjectsController(kit.objects, guard), links: new LinksController(kit.links, guard), resolution: new ResolutionController(kit.resolution, guard) };
   };
 
   beforeAll(async () => {
@@ -53,11 +54,36 @@ describe('ontology reads fail closed (real JetStream)', () => {
     expect(acks[0]?.payload).toMatchObject({ action: 'object.read', tenant, outcome: 'success', purpose: reader.purpose, resources: [{ type: 'object', id: object.id }] });
   });
 
+  it('reads of an entity follow the same rules: 428 without a purpose, 404 for a reader who may not see it, audited with its members', async () => {
+    const published: unknown[] = [];
+    const sink: AuditEventSink = {
+      async publish(contract: EventContract, payload: unknown, msgId: string, options?: { timeoutMs?: number }) {
+        const ack = await kit.publisher.publish(contract, payload, msgId, options);
+        published.push(payload);
+        return ack;
+      },
+    };
+    const { resolution } = controllers(sink);
+    const twin = (name: string) =>
+      kit.objects.create(writer, { type: 'Person', properties: { fullName: name, passportNumbers: ['19FC55821'] }, markings: { level: 'S', compartments: ['op-saphir'] }, provenance: PROVENANCE });
+    const first = await twin('Octave Lemaire');
+    const second = await twin('Octave Lemaire');
+    const entityId = (await kit.objects.get(writer, second.id)).entityId ?? (await kit.objects.get(writer, first.id)).entityId;
+    expect(entityId).toBeTruthy();
+    const withoutPurpose = { ...reader, purpose: undefined };
+    await expect(resolution.entity({ entityId: entityId! }, withoutPurpose)).rejects.toMatchObject({ code: 'PURPOSE_REQUIRED' });
+    await expect(resolution.entity({ entityId: entityId! }, actorOf(tenant, 'NP'))).rejects.toMatchObject({ code: 'ONTOLOGY_ENTITY_NOT_FOUND' });
+    const entity = await resolution.entity({ entityId: entityId! }, reader);
+    expect(entity.memberIds.sort()).toEqual([first.id, second.id].sort());
+    expect(published.map((e) => (e as { outcome: string }).outcome)).toEqual(['denied', 'failure', 'success']);
+    expect(published[2]).toMatchObject({ action: 'entity.read', resources: expect.arrayContaining([{ type: 'entity', id: entityId }, { type: 'object', id: first.id }, { type: 'object', id: second.id }]) });
+  });
+
   it('serves nothing when JetStream does not acknowledge: every read path answers AUDIT_UNAVAILABLE', async () => {
     const js = kit.nc.jetstream();
     const codec = JSONCodec();
     const sink: AuditEventSink = { publish: (_c, payload, msgId) => js.publish('audit.v1.unstreamed.ontology', codec.encode(payload), { msgID: msgId, timeout: 1000 }) };
-    const { objects, links } = controllers(sink);
+    const { objects, links, resolution } = controllers(sink);
     const attempts: [string, () => Promise<unknown>][] = [
       ['get', () => objects.get({ id: object.id }, reader)],
       ['list', () => objects.list({ filters: [], includeDeleted: false, limit: 10 }, reader)],
@@ -66,6 +92,7 @@ describe('ontology reads fail closed (real JetStream)', () => {
       ['diff', () => objects.diff({ id: object.id, fromVersion: 1, toVersion: 1 }, reader)],
       ['link get', () => links.get({ id: linkId }, reader)],
       ['link list', () => links.list({ objectId: object.id, direction: 'both', filters: [], includeDeleted: false, limit: 10 }, reader)],
+      ['review queue', () => resolution.queue({ status: 'pending', limit: 10 }, reader)],
     ];
     for (const [name, attempt] of attempts) {
       const outcome = await attempt().then(

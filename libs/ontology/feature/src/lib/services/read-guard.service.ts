@@ -37,6 +37,7 @@ export interface ReadFacts {
 }
 
 const NOT_FOUND_KIND = ErrorKind.NotFound;
+const NOUN: Record<string, string> = { object: 'Object', link: 'Link', entity: 'Entity' };
 
 /**
  * Every read of ontology data goes through here:
@@ -89,7 +90,7 @@ export class OntologyReadGuard {
         } catch (error) {
           if (!capped || !(error instanceof VigieException) || error.kind !== NOT_FOUND_KIND) throw error;
           await read(actor);
-          throw purposeRequired(resource.type === 'link' ? `Link ${resource.id}` : `Object ${resource.id}`, this.threshold);
+          throw purposeRequired(`${NOUN[resource.type] ?? 'Object'} ${resource.id}`, this.threshold);
         }
       },
       (result) => facts(describe?.(result) ?? {}),
