@@ -61,6 +61,7 @@ describe('JobProgressView', () => {
   it('moves the bar and the counts with each progress event, then shows the quarantine report', async () => {
     const { push, end, onChange } = setup();
     await waitFor(() => expect(document.querySelector('.banner-top')?.textContent).toBe('DIFFUSION RESTREINTE (RESTRICTED) // CYBER'));
+    expect(document.activeElement?.id).toBe('job-title');
     act(() => push({ jobId: 'j1', status: 'running', counts: { read: 1200, valid: 1199, quarantined: 1, written: 1000, merged: 3 }, rate: 400, etaSeconds: 125, bytesRead: 400, bytesTotal: 1000, at: '' }));
     expect(document.querySelector('progress')?.getAttribute('value')).toBe('40');
     expect(count('read')).toBe('1,200');

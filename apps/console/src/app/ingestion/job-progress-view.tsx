@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../lib/api-client';
 import { IngestionClient, IngestJob, JobCounts, ProgressEvent } from '../../lib/ingestion/ingestion-client';
 import { formatDuration, isTerminal, JobStatus, progressPercent } from '../../lib/ingestion/ingestion-progress';
@@ -29,6 +29,9 @@ export function JobProgressView({ client, job: initial, onChange }: { client: In
   const [error, setError] = useState<unknown>(null);
   const [cancelling, setCancelling] = useState(false);
   useDisplayedMarkings([job.markings]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A started or followed job takes the focus, so keyboard and screen-reader users land on its progress.
+  useEffect(() => heading.current?.focus(), [initial.id]);
 
   useEffect(() => {
     if (isTerminal(initial.status)) return;
@@ -76,7 +79,7 @@ export function JobProgressView({ client, job: initial, onChange }: { client: In
   const terminal = isTerminal(live.status);
   return (
     <section aria-labelledby="job-title" className="job-progress">
-      <h2 id="job-title">
+      <h2 id="job-title" tabIndex={-1} ref={heading}>
         {t('ingest.job', { source: job.source })} <MarkingBadge marking={job.markings} />
       </h2>
       <p>
