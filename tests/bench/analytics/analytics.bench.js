@@ -186,7 +186,6 @@ async function load(pool) {
     await client.query(`SET search_path TO analytics, public`);
     await client.query(`SET work_mem = '256MB'`);
     await client.query(`SET maintenance_work_mem = '256MB'`);
-    await client.query(`SET gin_pending_list_limit = '32MB'`);
     log(`removing earlier benchmark rows of tenant ${TENANT}`);
     times.cleanupMs = await removeBenchRows(client);
     let t0 = Date.now();

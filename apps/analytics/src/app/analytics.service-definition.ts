@@ -1,7 +1,11 @@
 import { VIGIE_VERSION } from '@vigie/shared-config';
 import { NatsServiceDefinition } from '@vigie/shared-service';
 import { analyticsHealthCheck } from '@vigie/analytics-contracts';
-import { Migration20261128160000_analytics_projections, Migration20261128180000_analytics_name_vocabulary } from '@vigie/analytics-data-access';
+import {
+  Migration20261128160000_analytics_projections,
+  Migration20261128180000_analytics_name_vocabulary,
+  Migration20261128181000_analytics_gin_pending_limit,
+} from '@vigie/analytics-data-access';
 import { ANALYTICS_PROJECTOR_CONSUMER, AnalyticsFeatureModule, ProjectionHealthIndicator } from '@vigie/analytics-feature';
 import { AnalyticsConfig, analyticsConfigSchema } from './analytics.config';
 
@@ -10,7 +14,10 @@ export const analyticsService: NatsServiceDefinition<AnalyticsConfig> = {
   version: VIGIE_VERSION,
   configSchema: analyticsConfigSchema,
   healthContract: analyticsHealthCheck,
-  persistence: { entities: [], migrations: [Migration20261128160000_analytics_projections, Migration20261128180000_analytics_name_vocabulary] },
+  persistence: {
+    entities: [],
+    migrations: [Migration20261128160000_analytics_projections, Migration20261128180000_analytics_name_vocabulary, Migration20261128181000_analytics_gin_pending_limit],
+  },
   consumers: [ANALYTICS_PROJECTOR_CONSUMER],
   healthIndicators: [ProjectionHealthIndicator],
   imports: (config) => [AnalyticsFeatureModule.register(config)],

@@ -1,6 +1,7 @@
 export * from './lib/db/analytics-db';
 export * from './lib/migrations/Migration20261128160000_analytics_projections';
 export * from './lib/migrations/Migration20261128180000_analytics_name_vocabulary';
+export * from './lib/migrations/Migration20261128181000_analytics_gin_pending_limit';
 export * from './lib/projection/object-docs';
 export * from './lib/projection/projection.writer';
 export * from './lib/query/visibility';
