@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, PoolClient, QueryResultRow } from 'pg';
 
 /**
@@ -20,8 +21,12 @@ export interface AnalyticsDbOptions {
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
+/** Most distinct statement texts prepared per pool (each connection keeps its own copy). */
+export const PREPARED_TEXTS = 200;
+
 export class AnalyticsDb implements Queryable {
   readonly pool: Pool;
+  private readonly prepared = new Set<string>();
 
   constructor(readonly options: AnalyticsDbOptions) {
     if (!IDENT.test(options.schema)) throw new Error(`Schema "${options.schema}" is not a lowercase SQL identifier`);
@@ -35,8 +40,18 @@ export class AnalyticsDb implements Queryable {
     });
   }
 
+  /**
+   * Runs one statement as a named prepared statement (the name is a digest of the text): each
+   * connection parses and plans a query text once, and PostgreSQL may keep a generic plan — the
+   * graph and search statements are long, and planning them cost as much as running them.
+   * At most {@link PREPARED_TEXTS} distinct texts are prepared (they live in every connection);
+   * texts beyond run unnamed.
+   */
   async query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[] = []): Promise<{ rows: R[]; rowCount: number | null }> {
-    return this.pool.query<R>(text, values);
+    const name = `vq_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    if (!this.prepared.has(name) && this.prepared.size >= PREPARED_TEXTS) return this.pool.query<R>(text, values);
+    this.prepared.add(name);
+    return this.pool.query<R>({ name, text, values });
   }
 
   /** Runs `fn` in one transaction (committed if it resolves, rolled back if it throws). */
