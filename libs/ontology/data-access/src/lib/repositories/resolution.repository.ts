@@ -221,6 +221,111 @@ export class ResolutionRepository {
     return row;
   }
 
+  /**
+   * `merge` for many groups at once, set-based (a fixed number of statements whatever the number
+   * of groups) — the ingest hot path merges every group of records sharing an identifier this way.
+   * Same result as calling `merge` for each group in turn: groups that touch the same record or the
+   * same existing entity are merged one after another with `merge`. Returns one entry per request
+   * (undefined where the records already were one entity).
+   */
+  async mergeMany(sql: Sql, tenant: string, reqs: MergeRequest[]): Promise<(MergeRow | undefined)[]> {
+    if (!reqs.length) return [];
+    if (reqs.length === 1) return [await this.merge(sql, reqs[0])];
+    const allIds = [...new Set(reqs.flatMap((r) => r.memberIds))];
+    const found = await sql.query<{ id: string; entity_id: string | null; created: Date | null }>(
+      `SELECT o.id, o.entity_id, e.created_at AS created FROM object o LEFT JOIN entity e ON e.id = o.entity_id
+       WHERE o.tenant = ? AND o.id = ANY(?::uuid[]) FOR UPDATE OF o`,
+      [tenant, pgArray(allIds)],
+    );
+    const byId = new Map(found.map((m) => [m.id, m] as const));
+    // Groups sharing a record or an existing entity depend on each other's outcome: merged in turn.
+    const uses = new Map<string, number>();
+    const touched = reqs.map((r) => [...new Set(r.memberIds.flatMap((id) => [id, byId.get(id)?.entity_id ?? null]).filter((x): x is string => !!x))]);
+    for (const keys of touched) for (const k of keys) uses.set(k, (uses.get(k) ?? 0) + 1);
+    const results: (MergeRow | undefined)[] = new Array(reqs.length).fill(undefined);
+    const sequential: number[] = [];
+    interface Plan { index: number; req: MergeRequest; mergeId: string; target: string; isNew: boolean; memberIds: string[]; moved: string[]; moves: { objectId: string; from: string | null }[]; present: string[] }
+    const plans: Plan[] = [];
+    const otherEntities: string[] = [];
+    reqs.forEach((req, index) => {
+      if (touched[index].some((k) => (uses.get(k) ?? 0) > 1)) return void sequential.push(index);
+      const members = [...new Set(req.memberIds)].map((id) => byId.get(id)).filter((m): m is NonNullable<typeof m> => !!m);
+      if (members.length < 2) return;
+      const entities = [...new Map(members.filter((m) => m.entity_id).map((m) => [m.entity_id as string, m.created?.getTime() ?? 0])).entries()].sort(
+        (x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1),
+      );
+      const existing = entities[0]?.[0];
+      if (existing && members.every((m) => m.entity_id === existing)) return;
+      otherEntities.push(...entities.slice(1).map(([id]) => id));
+      plans.push({ index, req, mergeId: randomUUID(), target: existing ?? randomUUID(), isNew: !existing, memberIds: [], moved: [], moves: [], present: members.map((m) => m.id) });
+    });
+    if (plans.length) {
+      const followers = otherEntities.length
+        ? await sql.query<{ id: string; entity_id: string }>(`SELECT id, entity_id FROM object WHERE tenant = ? AND entity_id = ANY(?::uuid[]) FOR UPDATE`, [tenant, pgArray(otherEntities)])
+        : [];
+      const followersOf = new Map<string, { id: string; entity_id: string }[]>();
+      for (const f of followers) followersOf.set(f.entity_id, [...(followersOf.get(f.entity_id) ?? []), f]);
+      for (const plan of plans) {
+        const moves = new Map<string, string | null>();
+        for (const id of plan.present) {
+          const m = byId.get(id) as { entity_id: string | null };
+          if (m.entity_id !== plan.target) moves.set(id, m.entity_id);
+        }
+        const others = new Set(plan.present.map((id) => byId.get(id)?.entity_id).filter((e): e is string => !!e && e !== plan.target));
+        for (const e of others) for (const f of followersOf.get(e) ?? []) moves.set(f.id, f.entity_id);
+        plan.moved = [...moves.keys()];
+        plan.moves = plan.moved.map((objectId) => ({ objectId, from: moves.get(objectId) ?? null }));
+        plan.memberIds = [...new Set([...plan.present, ...plan.moved])];
+      }
+      const fresh = plans.filter((p) => p.isNew);
+      if (fresh.length) {
+        await sql.query(`INSERT INTO entity (id, tenant, object_type) SELECT r.id, ?, r.object_type FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, object_type text)`, [
+          tenant,
+          JSON.stringify(fresh.map((p) => ({ id: p.target, object_type: p.req.objectType }))),
+        ]);
+      }
+      const rows = await sql.query<MergeRow>(
+        `INSERT INTO merge (id, tenant, entity_id, member_ids, score, reasons, decided_by, actor, comment, moves)
+         SELECT r.id, ?, r.entity_id, ARRAY(SELECT jsonb_array_elements_text(r.member_ids))::uuid[], r.score, r.reasons, r.decided_by, r.actor, r.comment, r.moves
+         FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, entity_id uuid, member_ids jsonb, score float8, reasons jsonb, decided_by text, actor jsonb, comment text, moves jsonb)
+         RETURNING ${MERGE_COLUMNS}`,
+        [
+          tenant,
+          JSON.stringify(
+            plans.map((p) => ({ id: p.mergeId, entity_id: p.target, member_ids: p.memberIds, score: p.req.score, reasons: p.req.reasons, decided_by: p.req.decidedBy, actor: p.req.actor, comment: p.req.comment ?? null, moves: p.moves })),
+          ),
+        ],
+      );
+      const moved = plans.flatMap((p) => p.moved.map((objectId) => ({ object_id: objectId, target: p.target, merge_id: p.mergeId, score: p.req.score, reasons: p.req.reasons })));
+      await sql.query(
+        `UPDATE object o SET entity_id = r.target FROM jsonb_to_recordset(?::jsonb) AS r(object_id uuid, target uuid) WHERE o.tenant = ? AND o.id = r.object_id`,
+        [JSON.stringify(moved.map((m) => ({ object_id: m.object_id, target: m.target }))), tenant],
+      );
+      await sql.query(`UPDATE entity_membership SET removed_at = now() WHERE object_id = ANY(?::uuid[]) AND removed_at IS NULL`, [pgArray(moved.map((m) => m.object_id))]);
+      // Members already in their target entity keep their membership; the moved ones get one from their merge.
+      const memberships = [...moved];
+      const open = await sql.query<{ entity_id: string; object_id: string }>(
+        `SELECT entity_id, object_id FROM entity_membership WHERE removed_at IS NULL AND object_id = ANY(?::uuid[])`,
+        [pgArray(plans.flatMap((p) => p.present))],
+      );
+      const has = new Set(open.map((o) => `${o.entity_id}|${o.object_id}`));
+      for (const p of plans) {
+        for (const id of p.present) {
+          if (!has.has(`${p.target}|${id}`) && !p.moved.includes(id)) memberships.push({ object_id: id, target: p.target, merge_id: p.mergeId, score: p.req.score, reasons: p.req.reasons });
+        }
+      }
+      await sql.query(
+        `INSERT INTO entity_membership (tenant, entity_id, object_id, merge_id, score, reasons)
+         SELECT ?, r.target, r.object_id, r.merge_id, r.score, r.reasons FROM jsonb_to_recordset(?::jsonb) AS r(target uuid, object_id uuid, merge_id uuid, score float8, reasons jsonb)`,
+        [tenant, JSON.stringify(memberships)],
+      );
+      const byMergeId = new Map(rows.map((r) => [r.id, r] as const));
+      for (const p of plans) results[p.index] = byMergeId.get(p.mergeId);
+    }
+    for (const index of sequential) results[index] = await this.merge(sql, reqs[index]);
+    return results;
+  }
+
   async findMerge(sql: Sql, tenant: string, id: string, forUpdate = false): Promise<MergeRow | undefined> {
     const rows = await sql.query<MergeRow>(`SELECT ${MERGE_COLUMNS} FROM merge WHERE tenant = ? AND id = ?${forUpdate ? ' FOR UPDATE' : ''}`, [tenant, id]);
     return rows[0];

@@ -229,6 +229,25 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     return row;
   }
 
+  /** `mergeIn` for many groups: set-based merges, their events and audit events in one outbox insert. */
+  async mergeManyIn(sql: Sql, actor: Actor, tenant: string, reqs: MergeRequest[]): Promise<(MergeRow | undefined)[]> {
+    const rows = await this.resolution.mergeMany(sql, tenant, reqs);
+    const events = rows.flatMap((row, i) => {
+      if (!row) return [];
+      return [
+        OntologyEvents.entityMerged(tenant, actor, toMergeView(row)),
+        OntologyEvents.audit(tenant, actor, AuditAction.EntityMerge, [{ type: 'entity', id: row.entity_id }, ...row.member_ids.map((id) => ({ type: 'object', id }))], {
+          mergeId: row.id,
+          score: row.score,
+          decidedBy: reqs[i].decidedBy,
+          reasons: row.reasons,
+        }),
+      ];
+    });
+    await this.outbox.add(sql, events);
+    return rows;
+  }
+
   private candidatesOf(document: OntologyDocument, rows: ObjectRow[]): Candidate[] {
     const out: Candidate[] = [];
     for (const row of rows) {
@@ -271,12 +290,19 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     let merged = 0;
     const entityIds = new Set<string>();
     const reviews: { objectType: string; leftId: string; rightId: string; score: number; reasons: ResolutionReason[] }[] = [];
-    const apply = async (objectType: string, memberIds: string[], score: number, reasons: ResolutionReason[]) => {
-      const row = await this.mergeIn(sql, actor, { tenant, objectType, memberIds, score, reasons, decidedBy: 'auto', actor: recordedActor(actor) });
-      if (!row) return;
-      merged++;
-      entityIds.add(row.entity_id);
-      for (const id of row.member_ids) entityOf.set(id, row.entity_id);
+    const applyAll = async (groups: { objectType: string; memberIds: string[]; score: number; reasons: ResolutionReason[] }[]) => {
+      const rows = await this.mergeManyIn(
+        sql,
+        actor,
+        tenant,
+        groups.map((g) => ({ tenant, ...g, decidedBy: 'auto', actor: recordedActor(actor) })),
+      );
+      for (const row of rows) {
+        if (!row) continue;
+        merged++;
+        entityIds.add(row.entity_id);
+        for (const id of row.member_ids) entityOf.set(id, row.entity_id);
+      }
     };
     const sameEntity = (a: string, b: string) => {
       const ea = entityOf.get(a);
@@ -295,10 +321,15 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
       const kind = m.key.slice(0, m.key.indexOf(':'));
       why.set(components.find(m.a), [{ feature: `identifier:${kind}`, weight: 8, detail: `same ${kind} ${m.key.slice(kind.length + 1)} (deterministic key)` }]);
     }
-    for (const group of components.groups(new Set(matches.filter((m) => !blocked.has(pairKey(m.a, m.b))).flatMap((m) => [m.a, m.b])))) {
-      const type = byId.get(group[0])?.type.name ?? matches.find((m) => m.a === group[0] || m.b === group[0])?.object_type ?? '';
-      await apply(type, group, 1, why.get(components.find(group[0])) ?? []);
-    }
+    // One set-based merge for every group of the batch (ADR 0013).
+    await applyAll(
+      components.groups(new Set(matches.filter((m) => !blocked.has(pairKey(m.a, m.b))).flatMap((m) => [m.a, m.b]))).map((group) => ({
+        objectType: byId.get(group[0])?.type.name ?? matches.find((m) => m.a === group[0] || m.b === group[0])?.object_type ?? '',
+        memberIds: group,
+        score: 1,
+        reasons: why.get(components.find(group[0])) ?? [],
+      })),
+    );
 
     // 2. Fuzzy: score the written records against their candidates, per type.
     const byType = new Map<string, Candidate[]>();
@@ -309,6 +340,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     for (const [objectType, list] of passes.fuzzy ? byType : new Map<string, Candidate[]>()) {
       if (!list.some((c) => writtenIds.has(c.row.id)) || list.length < 2) continue;
       const result = resolve(list.map((c) => c.record), { thresholds: this.thresholds });
+      const toMerge: { objectType: string; memberIds: string[]; score: number; reasons: ResolutionReason[] }[] = [];
       for (const cluster of result.clusters) {
         if (!cluster.memberIds.some((id) => writtenIds.has(id))) continue;
         const blockedEdges = cluster.edges.filter((e) => blocked.has(pairKey(e.a, e.b)));
@@ -318,8 +350,9 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
         }
         if (cluster.memberIds.every((id) => sameEntity(cluster.memberIds[0], id))) continue;
         const weakest = [...cluster.edges].sort((x, y) => x.score - y.score)[0];
-        await apply(objectType, cluster.memberIds, weakest?.score ?? 1, weakest?.reasons ?? []);
+        toMerge.push({ objectType, memberIds: cluster.memberIds, score: weakest?.score ?? 1, reasons: weakest?.reasons ?? [] });
       }
+      await applyAll(toMerge);
       for (const r of result.reviews) {
         if (!writtenIds.has(r.a) && !writtenIds.has(r.b)) continue;
         reviews.push({ objectType, leftId: r.a, rightId: r.b, score: r.score, reasons: r.reasons });

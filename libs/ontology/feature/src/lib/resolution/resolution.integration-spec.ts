@@ -90,6 +90,37 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
     expect(entity.merges.at(-1)).toMatchObject({ score: 1, reasons: [expect.objectContaining({ feature: 'identifier:passport', detail: expect.stringContaining('12AB34567') })] });
   });
 
+  it('merges every identifier group of a batch at once (set-based), joining existing entities as one merge at a time would', async () => {
+    const processed = await kit.ingest.write(
+      ingestion,
+      batch('fichier-d', 0, [
+        { type: 'Person', sourceKey: 'D1', properties: { fullName: 'Paul Girard', passportNumbers: ['31CD45678'] }, markings: NP, provenance: { recordKey: 'D1' } },
+        { type: 'Person', sourceKey: 'D2', properties: { fullName: 'P. Girard', passportNumbers: ['31 cd 45678'] }, markings: NP, provenance: { recordKey: 'D2' } },
+        { type: 'Person', sourceKey: 'D3', properties: { fullName: 'Lina Faure', passportNumbers: ['42EF56789'] }, markings: NP, provenance: { recordKey: 'D3' } },
+        { type: 'Person', sourceKey: 'D4', properties: { fullName: 'L. Faure', passportNumbers: ['42EF56789'] }, markings: NP, provenance: { recordKey: 'D4' } },
+        // Joins the existing entity of A1 and B1 (same passport).
+        { type: 'Person', sourceKey: 'D5', properties: { fullName: 'Jean-Pierre Lefevre', passportNumbers: ['12AB34567'] }, markings: NP, provenance: { recordKey: 'D5' } },
+      ]),
+    );
+    expect(processed.merged).toBe(3);
+    const [d1, d2, d3, d4, d5, a1] = [await person('D1'), await person('D2'), await person('D3'), await person('D4'), await person('D5'), await person('A1')];
+    expect(d1.entityId).not.toBeNull();
+    expect(d2.entityId).toBe(d1.entityId);
+    expect(d4.entityId).toBe(d3.entityId);
+    expect(d3.entityId).not.toBe(d1.entityId);
+    expect(d5.entityId).toBe(a1.entityId);
+    const joined = await kit.resolution.entity(analyst, a1.entityId!);
+    expect(joined.memberIds).toEqual(expect.arrayContaining([a1.id, d5.id]));
+    const last = joined.merges.at(-1)!;
+    expect(last).toMatchObject({ score: 1, decidedBy: 'auto', reasons: [expect.objectContaining({ feature: 'identifier:passport' })] });
+    // Undoing the bulk merge that brought D5 in puts D5 back alone and leaves the others as they were.
+    await kit.resolution.unmerge(analyst, last.id, undefined);
+    expect((await person('D5')).entityId).toBeNull();
+    expect((await person('A1')).entityId).toBe(a1.entityId);
+    expect((await kit.resolution.entity(analyst, d1.entityId!)).memberIds.sort()).toEqual([d1.id, d2.id].sort());
+    await resolveQueued();
+  });
+
   it('does not merge homonyms born years apart, nor queue them', async () => {
     expect(scorePair({ id: 'x', names: ['Jean Martin'], birthDate: '1970-01-01' }, { id: 'y', names: ['Jean Martin'], birthDate: '1985-06-30' }).score).toBeLessThan(DEFAULT_THRESHOLDS.review);
     const [a4, b2] = [await person('A4'), await person('B2')];
