@@ -6,7 +6,7 @@
 # goes wrong is printed and skipped. Uploads once: a file already ingested (same source, a job not
 # failed) is not uploaded again. See docs/demo.md.
 demo_main() {
-  local out="${VIGIE_DEMO_DIR:-.vigie/demo}"
+  local out="${VIGIE_DEMO_DIR:-${VIGIE_STATE_DIR:-.vigie}/demo}"
   say "demo dataset (docs/demo.md)"
   if ! node tests/fixtures/generate-dataset.js --out "$out" --seed 42 --scale small >"$out.generate.log" 2>&1; then
     echo "  demo: the dataset generator failed (see $out.generate.log); no demo data"
