@@ -182,6 +182,20 @@ describe('version conflicts', () => {
     expect([missing.status, missing.body.error.message]).toEqual([400, expect.stringContaining('expectedVersion')]);
   });
 
+  it('is what the OpenAPI document says: If-Match and 412 on changes, ETag, 404/428/503 on reads, the count routes', async () => {
+    const doc = (await (await fetch(api('/x').replace(/\/api\/v1\/x$/, '/api/docs/openapi.json'))).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    const item = doc.paths['/api/v1/objects/{id}']!;
+    expect(item['patch']?.parameters?.map((p) => p.name)).toContain('If-Match');
+    expect(Object.keys(item['patch']?.responses ?? {})).toContain('412');
+    expect(Object.keys(item['delete']?.responses ?? {})).toContain('412');
+    expect(Object.keys(item['get']?.responses ?? {})).toEqual(expect.arrayContaining(['200', '404', '428', '503']));
+    expect(Object.keys(item['get']?.responses['200']?.headers ?? {})).toContain('ETag');
+    expect(Object.keys(doc.paths['/api/v1/links/{id}']!['patch']?.responses ?? {})).toContain('412');
+    for (const path of ['/api/v1/objects/count', '/api/v1/links/count']) expect([path, Object.keys(doc.paths[path]?.['get']?.responses ?? {})]).toEqual([path, ['200', '503']]);
+  });
+
   it('takes If-Match on links too', async () => {
     const read = await http<LinkView>('GET', `/links/${link.id}`, tsWithPurpose);
     expect(read.headers.get('etag')).toMatch(/^"1\./);
