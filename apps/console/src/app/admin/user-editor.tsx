@@ -49,7 +49,7 @@ export function UserEditor({ client, tenant, user, onUpdated }: { client: AdminC
       </p>
       <p>
         {user.enabled ? t('admin.enabled') : t('admin.disabled')}{' '}
-        <button type="button" disabled={busy} onClick={() => run(user.enabled ? t('admin.disable') : t('admin.enable'), () => client.setEnabled(userId, !user.enabled))}>
+        <button type="button" disabled={busy} onClick={() => run(`${t('admin.state')} — ${user.enabled ? t('admin.disabled') : t('admin.enabled')}`, () => client.setEnabled(userId, !user.enabled))}>
           {user.enabled ? t('admin.disable') : t('admin.enable')}
         </button>
       </p>
