@@ -144,6 +144,8 @@ describe('analysis screens in a browser', () => {
       for (const id of [ids.person, ids.org, ids.summit]) await expect(nodeRow(page, id).locator('.path-tag').count()).resolves.toBe(1);
       await expect(nodeRow(page, ids.meeting).locator('.path-tag').count()).resolves.toBe(0);
       await page.getByRole('button', { name: 'Force-directed layout' }).click();
+      // ForceAtlas2 runs in a worker; the canvas says when it has settled.
+      await page.locator('.graph-canvas[data-layout="idle"]').waitFor({ timeout: 30_000 });
       await page.locator('.graph-canvas').screenshot({ path: join(screenshotDir, 'analysis-graph.png') });
 
       // Export of the view as a PNG file.

@@ -1,9 +1,9 @@
 import Graph from 'graphology';
 import { circular } from 'graphology-layout';
-import forceAtlas2 from 'graphology-layout-forceatlas2';
 import { Ref, useEffect, useImperativeHandle, useRef } from 'react';
 import Sigma from 'sigma';
 import { GraphEdge, ObjectSummary } from '../../lib/analysis/analysis-types';
+import { iterationsFor, LayoutJob, LayoutProgress } from '../../lib/analysis/force-layout';
 import { colourForType, neighboursOf } from '../../lib/analysis/graph-model';
 
 export type LayoutName = 'force' | 'circular';
@@ -31,6 +31,8 @@ export interface GraphCanvasProps {
   ref?: Ref<GraphCanvasHandle>;
 }
 
+/** The camera's resting frame: zoomed out a little and shifted, so the labels (drawn right of their node) fit. */
+const FRAME = { x: 0.57, y: 0.5, ratio: 1.2, angle: 0 };
 const DIM = '#d5d8dc';
 const EDGE = '#8a9099';
 const PATH = '#d35400';
@@ -44,15 +46,35 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
   const container = useRef<HTMLDivElement>(null);
   const graphRef = useRef<Graph | null>(null);
   const sigmaRef = useRef<Sigma | null>(null);
+  const workerRef = useRef<Worker | null>(null);
+  const layoutJob = useRef<LayoutJob | null>(null);
+  const jobCount = useRef(0);
   // The latest props, read by sigma's reducers and event handlers without re-creating sigma.
   const props = useRef({ selected, pinned, dimmed, path, onNodeClick, onNodeDragged });
   props.current = { selected, pinned, dimmed, path, onNodeClick, onNodeDragged };
+
+  /** Sends the graph to the layout worker (a newer job replaces one still running). */
+  const startForce = () => {
+    const graph = graphRef.current;
+    if (!graph || !workerRef.current || graph.order === 0) return;
+    const job: LayoutJob = {
+      job: ++jobCount.current,
+      nodes: graph.mapNodes((id, a) => ({ id, x: a['x'] as number, y: a['y'] as number, fixed: props.current.pinned.has(id) })),
+      edges: graph.mapEdges((_e, _a, from, to) => [from, to] as [string, string]),
+      iterations: iterationsFor(graph.order),
+    };
+    layoutJob.current = job;
+    if (container.current) container.current.dataset['layout'] = 'running';
+    workerRef.current.postMessage(job);
+  };
 
   useEffect(() => {
     if (!container.current) return;
     const graph = new Graph({ multi: true, type: 'mixed' });
     const renderer = new Sigma(graph, container.current, {
       renderEdgeLabels: false,
+      // Room for the labels, which are drawn to the right of their node.
+      stagePadding: 60,
       defaultEdgeType: 'line',
       labelRenderedSizeThreshold: 4,
       labelFont: 'system-ui, sans-serif',
@@ -76,6 +98,7 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
         return out;
       },
     });
+    renderer.getCamera().setState(FRAME);
     let dragged: string | null = null;
     renderer.on('clickNode', ({ node }) => props.current.onNodeClick(node));
     renderer.on('downNode', ({ node }) => {
@@ -95,9 +118,27 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
       dragged = null;
       renderer.getCamera().enable();
     });
+    // Force-directed layouts run in a worker; each answer moves the nodes that are not pinned.
+    const worker = new Worker(new URL('./force-layout.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<LayoutProgress>) => {
+      const job = layoutJob.current;
+      if (!job || event.data.job !== job.job) return;
+      const p = event.data.positions;
+      job.nodes.forEach((n, i) => {
+        if (graph.hasNode(n.id) && !props.current.pinned.has(n.id)) graph.mergeNodeAttributes(n.id, { x: p[i * 2], y: p[i * 2 + 1] });
+      });
+      if (event.data.done) {
+        layoutJob.current = null;
+        if (container.current) container.current.dataset['layout'] = 'idle';
+      }
+      renderer.refresh();
+    };
+    workerRef.current = worker;
     graphRef.current = graph;
     sigmaRef.current = renderer;
     return () => {
+      worker.terminate();
+      workerRef.current = null;
       renderer.kill();
       sigmaRef.current = null;
       graphRef.current = null;
@@ -146,7 +187,7 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
         placed.add(id);
       }
       // A first view gets a force-directed layout; later additions stay near their anchor.
-      if (placed.size === fresh.length) runLayout(graph, 'force', props.current.pinned);
+      if (placed.size === fresh.length) startForce();
     }
     sigmaRef.current?.refresh();
   }, [nodes, edges, labelOf]);
@@ -164,9 +205,14 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
       layout(name) {
         const graph = graphRef.current;
         if (!graph) return;
-        runLayout(graph, name, props.current.pinned);
-        sigmaRef.current?.refresh();
-        sigmaRef.current?.getCamera().animatedReset({ duration: 200 });
+        if (name === 'force') startForce();
+        else {
+          layoutJob.current = null;
+          if (container.current) container.current.dataset['layout'] = 'idle';
+          circularLayout(graph, props.current.pinned);
+          sigmaRef.current?.refresh();
+        }
+        sigmaRef.current?.getCamera().animate(FRAME, { duration: 200 });
       },
       exportPng() {
         const renderer = sigmaRef.current;
@@ -198,19 +244,15 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
     [],
   );
 
-  return <div ref={container} className="graph-canvas" role="img" aria-label={label} />;
+  return <div ref={container} className="graph-canvas" role="img" aria-label={label} data-layout="idle" />;
 }
 
-function runLayout(graph: Graph, name: LayoutName, pinned: ReadonlySet<string>): void {
+function circularLayout(graph: Graph, pinned: ReadonlySet<string>): void {
   if (graph.order === 0) return;
   const keep = new Map<string, { x: number; y: number }>();
   graph.forEachNode((id, a) => {
     if (pinned.has(id)) keep.set(id, { x: a['x'] as number, y: a['y'] as number });
   });
-  if (name === 'circular') circular.assign(graph, { scale: Math.max(10, Math.sqrt(graph.order) * 5) });
-  else {
-    const settings = forceAtlas2.inferSettings(graph);
-    forceAtlas2.assign(graph, { iterations: graph.order > 2000 ? 40 : graph.order > 500 ? 80 : 150, settings: { ...settings, barnesHutOptimize: graph.order > 500 } });
-  }
+  circular.assign(graph, { scale: Math.max(10, Math.sqrt(graph.order) * 5) });
   for (const [id, pos] of keep) graph.mergeNodeAttributes(id, pos);
 }
