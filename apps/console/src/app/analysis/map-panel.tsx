@@ -44,7 +44,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
 
   useEffect(() => {
     if (!element.current) return;
-    const map = L.map(element.current, { minZoom: 1, maxZoom: 12, worldCopyJump: false, maxBounds: [[-90, -200], [90, 200]], preferCanvas: true, zoomSnap: 0.5 });
+    const map = L.map(element.current, { zoomControl: false, minZoom: 1, maxZoom: 12, worldCopyJump: false, maxBounds: [[-90, -200], [90, 200]], preferCanvas: true, zoomSnap: 0.5 });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution('Natural Earth · SimpleMaps (CC BY 4.0)');
     map.setView([30, 10], 2);
@@ -85,6 +85,16 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
       dataLayer.current = null;
     };
   }, []);
+
+  // Zoom buttons titled in the user's language.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const control = L.control.zoom({ zoomInTitle: t('analysis.zoomIn'), zoomOutTitle: t('analysis.zoomOut') }).addTo(map);
+    return () => {
+      control.remove();
+    };
+  }, [language]);
 
   // The objects of the area: listed points, or the API's grid clusters when there are many.
   // With a brushed window the answer must list points (clusters cannot be filtered by id).
