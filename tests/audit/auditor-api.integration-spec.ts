@@ -1,8 +1,16 @@
 import { NatsConnection } from 'nats';
 import { Pool } from 'pg';
-import { auditChainVerify, auditCheckpointsList, auditExportChunk, auditRecordsQuery, AuditRecordFilter } from '@vigie/audit-contracts';
+import {
+  auditChainVerify,
+  auditCheckpointsList,
+  AuditExceptionCode,
+  auditExportChunk,
+  auditRecordsQuery,
+  AuditRecordFilter,
+  PLATFORM_TENANT,
+} from '@vigie/audit-contracts';
 import { verifyExport } from '@vigie/audit-chain';
-import { AuditQueryController } from '@vigie/audit-feature';
+import { AuditChainAccess, AuditQueryController } from '@vigie/audit-feature';
 import { AuditRecorder } from '@vigie/shared-audit-client';
 import { ErrorKind, HTTP_STATUS_BY_KIND } from '@vigie/shared-contracts';
 import { EventPublisher, runWithCaller } from '@vigie/shared-messaging';
@@ -20,11 +28,17 @@ describe('auditor API', () => {
   let nc: NatsConnection;
   let db: Pool;
   let controller: AuditQueryController;
+  /** The same handlers where the realm `tenantOps` is designated to read the platform chain. */
+  let platform: AuditQueryController;
   const tenantA = newTenant('a');
   const tenantB = newTenant('b');
   let auditorA: string;
   let auditorB: string;
   let analystA: string;
+  const tenantOps = newTenant('ops');
+  let auditorOps: string;
+  let analystOps: string;
+  const marker = `platform-marker-${tenantOps}`;
 
   const as = <T>(token: string, fn: () => Promise<T>, purpose?: string) => runWithCaller({ authorization: `Bearer ${token}`, ...(purpose ? { purpose } : {}) }, fn);
   const query = (filter: AuditRecordFilter = {}, extra: Record<string, unknown> = {}) => auditRecordsQuery.request.parse({ filter, ...extra });
@@ -37,6 +51,14 @@ describe('auditor API', () => {
     auditorA = await issuer.token(tenantA, { roles: ['vigie-auditor'], username: 'aude' });
     auditorB = await issuer.token(tenantB, { roles: ['vigie-auditor'], username: 'bob' });
     analystA = await issuer.token(tenantA, { roles: ['vigie-analyst'], username: 'ana' });
+    const recorder = new AuditRecorder(new EventPublisher(nc, 3000), { service: 'audit' });
+    platform = new AuditQueryController(issuer.actorResolver(), audit.reader, recorder, new AuditChainAccess([tenantOps]));
+    auditorOps = await issuer.token(tenantOps, { roles: ['vigie-auditor'], username: 'olga' });
+    analystOps = await issuer.token(tenantOps, { roles: ['vigie-analyst'], username: 'oscar' });
+    // An event no tenant could be named for (as the gateway records a request without a valid token).
+    await audit.writer.appendBatch([
+      sampleEvent(PLATFORM_TENANT, 1, { action: 'auth.failed', outcome: 'denied', resources: [{ type: 'Request', id: marker }], purpose: null }),
+    ]);
     await audit.writer.appendBatch(Array.from({ length: 25 }, (_, i) => sampleEvent(tenantA, i + 1)));
     await audit.writer.appendBatch(Array.from({ length: 5 }, (_, i) => sampleEvent(tenantB, i + 1)));
   });
@@ -138,4 +160,51 @@ describe('auditor API', () => {
     expect(listed.checkpoints.map((c) => c.seq)).toContain(25);
     expect(listed.checkpoints.every((c) => c.tenant === tenantA)).toBe(true);
   });
+
+  it('gives the platform chain (events without a tenant) to auditors of a designated realm only', async () => {
+    const asPlatform = { chain: 'platform' as const };
+    const reads: (() => Promise<unknown>)[] = [
+      () => platform.query(query({}, asPlatform)),
+      () => platform.verify(auditChainVerify.request.parse(asPlatform)),
+      () => platform.checkpoints(auditCheckpointsList.request.parse(asPlatform)),
+      () => platform.exportChunk(auditExportChunk.request.parse(asPlatform)),
+    ];
+    for (const read of reads) {
+      const error = await as(auditorA, read, PURPOSE).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: AuditExceptionCode.PlatformChainForbidden, kind: ErrorKind.Forbidden });
+      expect((error as Error).message).toContain(`realm ${tenantA} is not one of them`);
+    }
+    // Nobody is designated unless configured; a designated realm's non-auditor is refused by role.
+    await expect(as(auditorOps, () => controller.query(query({}, asPlatform)))).rejects.toMatchObject({ code: AuditExceptionCode.PlatformChainForbidden });
+    await expect(as(analystOps, () => platform.query(query({}, asPlatform)))).rejects.toMatchObject({ kind: ErrorKind.Forbidden, code: 'FORBIDDEN' });
+
+    const found = await as(auditorOps, () => platform.query(query({ resource: { id: marker } }, asPlatform)));
+    expect(found.records.map((r) => [r.tenant, r.event.action])).toEqual([[PLATFORM_TENANT, 'auth.failed']]);
+    // Without `chain`, the designated auditor still reads their own tenant's chain.
+    const own = await as(auditorOps, () => platform.query(query({ resource: { id: marker } })));
+    expect(own.records).toEqual([]);
+
+    const report = await as(auditorOps, () => platform.verify(auditChainVerify.request.parse(asPlatform)));
+    expect(report).toMatchObject({ ok: true, tenant: PLATFORM_TENANT });
+    expect(report.recordsChecked).toBeGreaterThanOrEqual(1);
+    const listed = await as(auditorOps, () => platform.checkpoints(auditCheckpointsList.request.parse(asPlatform)));
+    expect(listed.checkpoints.every((c) => c.tenant === PLATFORM_TENANT)).toBe(true);
+
+    const lines: string[] = [];
+    let next = undefined as unknown;
+    do {
+      const chunk = await as(auditorOps, () => platform.exportChunk(auditExportChunk.request.parse(next ? { next, ...asPlatform } : asPlatform)), PURPOSE);
+      expect(chunk.tenant).toBe(PLATFORM_TENANT);
+      lines.push(...chunk.lines);
+      next = chunk.next;
+    } while (next);
+    expect(await verifyExport(lines, localKeys().signing.publicKeyPem)).toMatchObject({ ok: true, tenant: PLATFORM_TENANT });
+    expect(lines.some((l) => l.includes(marker))).toBe(true);
+
+    // The read itself is audited in the auditor's own chain, naming the chain read.
+    await waitFor('the audit.query event of the platform read', async () => {
+      const rows = await db.query(`SELECT 1 FROM audit.records WHERE tenant = $1 AND event @> '{"action":"audit.query","outcome":"success","details":{"chain":"platform"}}'`, [tenantOps]);
+      return (rows.rowCount ?? 0) >= 1;
+    });
+  }, 60_000);
 });

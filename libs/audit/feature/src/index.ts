@@ -1,3 +1,4 @@
+export * from './lib/audit-chain-access';
 export * from './lib/audit-feature.config';
 export * from './lib/audit-feature.module';
 export * from './lib/audit-keys';

@@ -13,11 +13,20 @@ import { AuditException, AuditExceptionCode } from './audit.exception';
 // Every request is scoped to the caller's tenant, taken from the re-verified bearer token —
 // never from the payload. The purpose of an export travels in the `x-purpose` header.
 
+/**
+ * Which chain a request reads: the caller's tenant's (`tenant`, the default) or the platform's own
+ * (`platform`, tenant `_platform`: events no tenant can be named for — requests without a valid
+ * token, tokens of unknown realms). The platform chain is readable only by auditors of the realms
+ * the audit service lists in `AUDIT_PLATFORM_AUDITOR_REALMS` (none by default): see docs/adr/0010.
+ */
+export const auditChainSelectorSchema = z.enum(['tenant', 'platform']);
+export type AuditChainSelector = z.infer<typeof auditChainSelectorSchema>;
+
 /** Opaque keyset cursor (base64url); the service decodes it with `decodeSeqCursor`. */
 export const cursorSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
 
 export const seqRangeSchema = z
-  .strictObject({ fromSeq: seqSchema.optional(), toSeq: seqSchema.optional() })
+  .strictObject({ fromSeq: seqSchema.optional(), toSeq: seqSchema.optional(), chain: auditChainSelectorSchema.optional() })
   .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.fromSeq <= r.toSeq, {
     message: 'fromSeq must not be after toSeq',
     path: ['fromSeq'],
@@ -61,6 +70,7 @@ export const auditRecordsQuery = defineRequest({
   subject: 'audit.v1.records.query',
   description: "Query the caller's tenant's audit records by actor, resource, action, time, purpose, outcome",
   request: z.strictObject({
+    chain: auditChainSelectorSchema.optional(),
     filter: auditRecordFilterSchema.default({}),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
@@ -104,8 +114,9 @@ export const auditExportChunk = defineRequest({
       toSeq: seqSchema.optional(),
       from: z.iso.datetime().optional(),
       to: z.iso.datetime().optional(),
-      /** Later chunks: the `next` of the previous answer. */
+      /** Later chunks: the `next` of the previous answer (with the same `chain`). */
       next: exportContinuationSchema.optional(),
+      chain: auditChainSelectorSchema.optional(),
     })
     .refine((r) => !(r.next && (r.fromSeq ?? r.toSeq ?? r.from ?? r.to) !== undefined), {
       message: 'a continuation carries no range of its own',
@@ -142,6 +153,7 @@ export const auditCheckpointsList = defineRequest({
   subject: 'audit.v1.checkpoints.list',
   description: "List the signed checkpoints of the caller's tenant's chain",
   request: z.strictObject({
+    chain: auditChainSelectorSchema.optional(),
     fromSeq: seqSchema.optional(),
     toSeq: seqSchema.optional(),
     limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),

@@ -11,6 +11,8 @@ import {
   AuditExceptionCode,
   auditHealthCheck,
   auditRecordFilterSchema,
+  auditChainVerify,
+  auditCheckpointsList,
   auditExportChunk,
   auditRecordsQuery,
   auditSubjectFor,
@@ -111,6 +113,14 @@ describe('audit request contracts', () => {
     expect(
       auditExportChunk.request.safeParse({ fromSeq: 1, next: { exportId: '6f1c1e1e-8a43-4c1b-9b1e-1e2f3a4b5c6d', fromSeq: 1, toSeq: 9, afterSeq: 3 } }).success,
     ).toBe(false);
+  });
+
+  it('selects the tenant or the platform chain, never another tenant', () => {
+    expect(auditRecordsQuery.request.parse({ chain: 'platform' })).toMatchObject({ chain: 'platform' });
+    expect(auditRecordsQuery.request.safeParse({ chain: 'bravo' }).success).toBe(false);
+    expect(auditChainVerify.request.safeParse({ chain: 'platform', fromSeq: 2 }).success).toBe(true);
+    expect(auditCheckpointsList.request.safeParse({ chain: '_platform' }).success).toBe(false);
+    expect(auditExportChunk.request.safeParse({ chain: 'platform', next: { exportId: '6f1c1e1e-8a43-4c1b-9b1e-1e2f3a4b5c6d', fromSeq: 1, toSeq: 9, afterSeq: 3 } }).success).toBe(true);
   });
 
   it('round-trips a cursor and refuses a forged one', () => {

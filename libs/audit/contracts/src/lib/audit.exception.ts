@@ -31,6 +31,8 @@ export enum AuditExceptionCode {
   RetentionRefused = 'AUDIT_RETENTION_REFUSED',
   /** The audit log cannot record or answer right now (database or stream down). */
   Unavailable = 'AUDIT_UNAVAILABLE',
+  /** The platform chain (`_platform`) was asked for by an auditor of a realm not designated to read it. */
+  PlatformChainForbidden = 'AUDIT_PLATFORM_CHAIN_FORBIDDEN',
 }
 
 export const AUDIT_ERROR_KIND: Readonly<Record<AuditExceptionCode, ErrorKind>> = {
@@ -48,6 +50,7 @@ export const AUDIT_ERROR_KIND: Readonly<Record<AuditExceptionCode, ErrorKind>> =
   [AuditExceptionCode.ChainHeadConflict]: ErrorKind.Conflict,
   [AuditExceptionCode.ExportTooLarge]: ErrorKind.TooLarge,
   [AuditExceptionCode.RetentionRefused]: ErrorKind.PreconditionFailed,
+  [AuditExceptionCode.PlatformChainForbidden]: ErrorKind.Forbidden,
   [AuditExceptionCode.Unavailable]: ErrorKind.Unavailable,
 };
 

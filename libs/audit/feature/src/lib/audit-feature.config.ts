@@ -1,5 +1,6 @@
 import { authConfigSchema } from '@vigie/shared-auth';
 import { secret, z } from '@vigie/shared-config';
+import { PLATFORM_TENANT, TENANT_PATTERN } from '@vigie/audit-contracts';
 
 const postgresUrl = z.string().refine((value) => {
   try {
@@ -33,6 +34,17 @@ export const auditFeatureConfigSchema = authConfigSchema.extend({
   AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
   /** How often the service checks for segments past retention (when AUDIT_RETENTION_DAYS > 0). */
   AUDIT_RETENTION_CHECK_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+  /**
+   * Realms (comma-separated) whose `vigie-auditor`s may read and verify the platform chain
+   * (`_platform`: events without a tenant, e.g. requests without a valid token). Empty (the
+   * default): nobody — that chain names no tenant, so no tenant's auditor reads it unless the
+   * operator designates the realm of the platform's own auditors.
+   */
+  AUDIT_PLATFORM_AUDITOR_REALMS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .refine((realms) => realms.every((r) => r !== PLATFORM_TENANT && TENANT_PATTERN.test(r)), 'must be realm names separated by commas'),
   /** Approximate size of one streamed export chunk (bytes of NDJSON per NATS reply). */
   AUDIT_EXPORT_CHUNK_BYTES: z.coerce.number().int().min(4096).max(768 * 1024).default(256 * 1024),
 });

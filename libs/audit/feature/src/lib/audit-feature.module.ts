@@ -5,6 +5,7 @@ import { AuthModule, AuthModuleOptions } from '@vigie/shared-auth';
 import { AuditModule } from '@vigie/shared-audit-client';
 import { createLogger } from '@vigie/shared-telemetry';
 import { AUDIT_CONFIG, AuditServiceConfig } from './audit-feature.config';
+import { AuditChainAccess } from './audit-chain-access';
 import { AUDIT_KEYS, AuditKeyRing, loadAuditKeys } from './audit-keys';
 import { AuditQueryController } from './audit-query.controller';
 import { AuditReader } from './audit-reader.service';
@@ -86,6 +87,7 @@ export class AuditFeatureModule {
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
         { provide: AUDIT_KEYS, useValue: keys },
+        { provide: AuditChainAccess, useValue: new AuditChainAccess(config.AUDIT_PLATFORM_AUDITOR_REALMS) },
         { provide: AuditStore, useFactory: () => openAuditStore(config) },
         {
           provide: AuditWriter,

@@ -12,6 +12,7 @@ import { Actor, ActorResolver, hasRole } from '@vigie/shared-auth';
 import { AuditRecorder } from '@vigie/shared-audit-client';
 import { ErrorKind, PlatformErrorCode, PlatformException, RequestOf } from '@vigie/shared-contracts';
 import { HandleRequest } from '@vigie/shared-messaging';
+import { AuditChainAccess } from './audit-chain-access';
 import { AuditReader } from './audit-reader.service';
 
 export const AUDITOR_ROLE = 'vigie-auditor';
@@ -27,9 +28,11 @@ function json(value: unknown): JsonObjectValue {
 }
 
 /**
- * The auditors' API over NATS. The tenant is always the verified caller's (token re-verified
- * here, never taken from the payload); the role `vigie-auditor` is required; every read is itself
- * audited, and its answer leaves only after that audit event is acknowledged (fail closed).
+ * The auditors' API over NATS. The chain read is always the verified caller's tenant's (token
+ * re-verified here, never taken from the payload) — or, with `chain: 'platform'`, the platform
+ * chain for auditors of a designated realm ({@link AuditChainAccess}); the role `vigie-auditor` is
+ * required; every read is itself audited (in the caller's own chain), and its answer leaves only
+ * after that audit event is acknowledged (fail closed).
  */
 @Controller()
 export class AuditQueryController {
@@ -37,16 +40,17 @@ export class AuditQueryController {
     private readonly actors: ActorResolver,
     private readonly reader: AuditReader,
     private readonly audit: AuditRecorder,
+    private readonly access: AuditChainAccess = new AuditChainAccess(),
   ) {}
 
   @HandleRequest(auditRecordsQuery)
   async query(req: RequestOf<typeof auditRecordsQuery>) {
     const actor = await this.actors.requireActor();
     return this.audit.guard(
-      { actor, action: AuditAction.AuditQuery, details: json({ filter: req.filter, order: req.order, limit: req.limit }) },
+      { actor, action: AuditAction.AuditQuery, details: json({ chain: req.chain ?? 'tenant', filter: req.filter, order: req.order, limit: req.limit }) },
       async () => {
         requireAuditor(actor);
-        return this.reader.query(actor.tenant, req);
+        return this.reader.query(this.access.tenantFor(actor, req.chain), req);
       },
       (result) => ({ details: { hitCount: result.records.length } }),
     );
@@ -59,7 +63,7 @@ export class AuditQueryController {
       { actor, action: AuditAction.AuditVerify, details: json({ range: req }) },
       async () => {
         requireAuditor(actor);
-        return this.reader.verify(actor.tenant, req);
+        return this.reader.verify(this.access.tenantFor(actor, req.chain), req);
       },
       (report) => ({ details: json({ ok: report.ok, recordsChecked: report.recordsChecked, firstProblem: report.firstProblem ?? null }) }),
     );
@@ -72,7 +76,7 @@ export class AuditQueryController {
       { actor, action: AuditAction.AuditQuery, details: json({ checkpoints: req }) },
       async () => {
         requireAuditor(actor);
-        return this.reader.checkpoints(actor.tenant, req);
+        return this.reader.checkpoints(this.access.tenantFor(actor, req.chain), req);
       },
       (result) => ({ details: { hitCount: result.checkpoints.length } }),
     );
@@ -100,7 +104,7 @@ export class AuditQueryController {
             'Exporting the audit log needs a stated purpose: send the header x-purpose: {"caseRef":"<case reference>","justification":"<why>"}',
           );
         }
-        return this.reader.exportChunk(actor.tenant, req, actor.purpose.caseRef.slice(0, 200));
+        return this.reader.exportChunk(this.access.tenantFor(actor, req.chain), req, actor.purpose.caseRef.slice(0, 200));
       },
       (chunk) => ({
         details: json({ exportId: chunk.exportId, fromSeq: chunk.fromSeq, toSeq: chunk.toSeq, lines: chunk.lines.length, sentUpTo: chunk.next?.afterSeq ?? chunk.toSeq }),

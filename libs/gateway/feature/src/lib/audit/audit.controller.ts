@@ -54,6 +54,14 @@ export function recordFilterFrom(q: QueryParams): AuditRecordFilter {
   }) as AuditRecordFilter;
 }
 
+/** `chain=platform`: the platform chain (`_platform`), for auditors of the realms the audit service designates. */
+const CHAIN_QUERY = {
+  name: 'chain',
+  required: false,
+  enum: ['tenant', 'platform'],
+  description: "tenant (default): the caller's tenant's chain; platform: events without a tenant (e.g. requests without a valid token), for auditors of the realms in the audit service's AUDIT_PLATFORM_AUDITOR_REALMS",
+} as const;
+
 export const EXPORT_PURPOSE_MESSAGE =
   'Exporting the audit log needs a stated purpose: send the header x-purpose: {"caseRef":"<case reference>","justification":"<why>"}';
 
@@ -82,10 +90,11 @@ export class AuditGatewayController {
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery(CHAIN_QUERY)
   records(@Query() q: QueryParams) {
     return this.client.request(
       auditRecordsQuery,
-      defined({ filter: recordFilterFrom(q), order: one(q, 'order'), limit: num(q, 'limit'), cursor: one(q, 'cursor') }) as RequestOf<typeof auditRecordsQuery>,
+      defined({ chain: one(q, 'chain'), filter: recordFilterFrom(q), order: one(q, 'order'), limit: num(q, 'limit'), cursor: one(q, 'cursor') }) as RequestOf<typeof auditRecordsQuery>,
     );
   }
 
@@ -93,8 +102,9 @@ export class AuditGatewayController {
   @ApiOperation({ summary: "Verify the caller's tenant's chain (whole, or fromSeq..toSeq): first altered/removed/inserted/reordered record, each checkpoint's signature" })
   @ApiQuery({ name: 'fromSeq', required: false })
   @ApiQuery({ name: 'toSeq', required: false })
+  @ApiQuery(CHAIN_QUERY)
   verify(@Query() q: QueryParams) {
-    return this.client.request(auditChainVerify, defined({ fromSeq: num(q, 'fromSeq'), toSeq: num(q, 'toSeq') }) as RequestOf<typeof auditChainVerify>, {
+    return this.client.request(auditChainVerify, defined({ chain: one(q, 'chain'), fromSeq: num(q, 'fromSeq'), toSeq: num(q, 'toSeq') }) as RequestOf<typeof auditChainVerify>, {
       timeoutMs: 120_000,
     });
   }
@@ -105,10 +115,11 @@ export class AuditGatewayController {
   @ApiQuery({ name: 'toSeq', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery(CHAIN_QUERY)
   checkpoints(@Query() q: QueryParams) {
     return this.client.request(
       auditCheckpointsList,
-      defined({ fromSeq: num(q, 'fromSeq'), toSeq: num(q, 'toSeq'), limit: num(q, 'limit'), cursor: one(q, 'cursor') }) as RequestOf<typeof auditCheckpointsList>,
+      defined({ chain: one(q, 'chain'), fromSeq: num(q, 'fromSeq'), toSeq: num(q, 'toSeq'), limit: num(q, 'limit'), cursor: one(q, 'cursor') }) as RequestOf<typeof auditCheckpointsList>,
     );
   }
 
@@ -127,12 +138,13 @@ export class AuditGatewayController {
   @ApiQuery({ name: 'toSeq', required: false })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
+  @ApiQuery(CHAIN_QUERY)
   async export(@Query() q: QueryParams, @Headers('x-purpose') purpose: string | undefined, @Res() res: Response): Promise<void> {
     if (!purpose) throw new PlatformException(PlatformErrorCode.PurposeRequired, ErrorKind.PurposeRequired, EXPORT_PURPOSE_MESSAGE);
     // The first chunk is fetched before anything is written, so its errors keep their HTTP status.
     let chunk = await this.client.request(
       auditExportChunk,
-      defined({ fromSeq: num(q, 'fromSeq'), toSeq: num(q, 'toSeq'), from: one(q, 'from'), to: one(q, 'to') }) as RequestOf<typeof auditExportChunk>,
+      defined({ chain: one(q, 'chain'), fromSeq: num(q, 'fromSeq'), toSeq: num(q, 'toSeq'), from: one(q, 'from'), to: one(q, 'to') }) as RequestOf<typeof auditExportChunk>,
     );
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
@@ -145,7 +157,7 @@ export class AuditGatewayController {
         }
         if (!chunk.next) break;
         const next: ExportContinuation = chunk.next;
-        chunk = await this.client.request(auditExportChunk, { next });
+        chunk = await this.client.request(auditExportChunk, defined({ next, chain: one(q, 'chain') }) as RequestOf<typeof auditExportChunk>);
       }
       res.end();
     } catch {
