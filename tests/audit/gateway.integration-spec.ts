@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,18 @@ const PURPOSE = JSON.stringify({ caseRef: 'AUD-GW-1', justification: 'Gateway ex
 interface RecordsPage {
   records: { tenant: string; seq: number; event: { action: string; actor: { username?: string }; details: Record<string, unknown> } }[];
   nextCursor: string | null;
+}
+
+/**
+ * Runs the built CLI without blocking the event loop (a blocking spawnSync would let the gateway's
+ * keep-alive timeout close the pooled socket unnoticed, failing the next request).
+ */
+function runCli(cli: string, args: string[]): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { encoding: 'utf8' }, (error, stdout) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout });
+    });
+  });
 }
 
 async function get(path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -93,12 +105,13 @@ describe('audit through the gateway', () => {
   it('streams an NDJSON export that the offline CLI verifies with the public key', async () => {
     const keys = (await (await get('/audit/keys', auditor)).json()) as { keys: { keyId: string; publicKeyPem: string; status: string }[] };
     expect(keys.keys[0]).toMatchObject({ keyId: localKeys().signing.keyId, status: 'active' });
-    const res = await get('/audit/export', auditor, { 'x-purpose': PURPOSE });
+    // A bounded range: the development chain of alpha grows with every test run (tens of MB).
+    const res = await get('/audit/export?fromSeq=1&toSeq=1500', auditor, { 'x-purpose': PURPOSE });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     const text = await res.text();
     const report = await verifyExport([text], keys.keys[0].publicKeyPem);
-    expect(report).toMatchObject({ ok: true, tenant: 'alpha', firstSeq: 1 });
+    expect(report).toMatchObject({ ok: true, tenant: 'alpha', firstSeq: 1, lastSeq: 1500, recordsChecked: 1500 });
     expect(report.header?.purpose).toBe('AUD-GW-1');
 
     const dir = mkdtempSync(join(tmpdir(), 'vigie-audit-export-'));
@@ -106,22 +119,41 @@ describe('audit through the gateway', () => {
     writeFileSync(join(dir, 'key.pem'), keys.keys[0].publicKeyPem);
     const cli = join(launcher.ROOT, 'dist/apps/cli/main.js');
     expect(existsSync(cli)).toBe(true);
-    const ok = spawnSync(process.execPath, [cli, 'audit', 'verify', join(dir, 'alpha.ndjson'), '--public-key', join(dir, 'key.pem')], { encoding: 'utf8' });
+    const ok = await runCli(cli, ['audit', 'verify', join(dir, 'alpha.ndjson'), '--public-key', join(dir, 'key.pem')]);
     expect(ok.status).toBe(0);
     const lines = text.split('\n');
     const i = lines.findIndex((l) => l.includes('"type":"record"') && l.includes('"seq":2,'));
     lines[i] = lines[i].replace('"outcome":"', '"outcome":"x');
     writeFileSync(join(dir, 'tampered.ndjson'), lines.join('\n'));
-    const bad = spawnSync(process.execPath, [cli, 'audit', 'verify', join(dir, 'tampered.ndjson'), '--public-key', join(dir, 'key.pem')], { encoding: 'utf8' });
+    const bad = await runCli(cli, ['audit', 'verify', join(dir, 'tampered.ndjson'), '--public-key', join(dir, 'key.pem')]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain("FAILED: altered at seq 2");
   });
 
   it('verifies the tenant chain and lists its checkpoints', async () => {
-    const report = (await (await get('/audit/verify', auditor)).json()) as { ok: boolean; tenant: string; checkpoints: { signatureValid: boolean }[] };
+    // The recent part of the chain (the whole development chain of alpha grows with every run):
+    // verified from the latest checkpoint before fromSeq.
+    const head = ((await (await get('/audit/records?limit=1', auditor)).json()) as RecordsPage).records[0]!.seq;
+    const fromSeq = Math.max(1, head - 3000);
+    const report = (await (await get(`/audit/verify?fromSeq=${fromSeq}`, auditor)).json()) as { ok: boolean; tenant: string; firstSeq: number; lastSeq: number };
     expect(report).toMatchObject({ ok: true, tenant: 'alpha' });
+    expect(report.firstSeq).toBeLessThanOrEqual(fromSeq);
+    expect(report.lastSeq).toBeGreaterThanOrEqual(head);
     const listed = (await (await get('/audit/checkpoints?limit=5', auditor)).json()) as { checkpoints: { tenant: string }[] };
     expect(listed.checkpoints.every((c) => c.tenant === 'alpha')).toBe(true);
     expect((await get('/audit/records?limit=nope', auditor)).status).toBe(400);
+  });
+
+  it('refuses the platform chain to a tenant auditor when no realm is designated to read it', async () => {
+    // The local stack designates no realm (AUDIT_PLATFORM_AUDITOR_REALMS empty): the platform chain
+    // — requests without a valid token, unknown realms — is no tenant auditor's to read.
+    for (const path of ['/audit/records?chain=platform', '/audit/verify?chain=platform', '/audit/checkpoints?chain=platform']) {
+      const res = await get(path, auditor);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('AUDIT_PLATFORM_CHAIN_FORBIDDEN');
+    }
+    const exported = await get('/audit/export?chain=platform', auditor, { 'x-purpose': PURPOSE });
+    expect(exported.status).toBe(403);
+    expect((await get('/audit/records?chain=bravo', auditor)).status).toBe(400);
   });
 });
