@@ -42,7 +42,7 @@ export class LinksController {
 
   @HandleRequest(linkUpdate)
   update(@Payload() req: RequestOf<typeof linkUpdate>, @CurrentActor() actor: Actor) {
-    return this.guard.writeAudited(actor, AuditAction.LinkUpdate, [{ type: 'link', id: req.id }], { expectedVersion: req.expectedVersion }, () => this.links.update(actor, req));
+    return this.guard.writeAudited(actor, AuditAction.LinkUpdate, [{ type: 'link', id: req.id }], { expectedVersion: req.expectedVersion }, () => this.links.update(actor, req), (view) => view.version === req.expectedVersion);
   }
 
   @HandleRequest(linkGet)

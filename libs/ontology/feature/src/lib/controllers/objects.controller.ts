@@ -48,7 +48,7 @@ export class ObjectsController {
 
   @HandleRequest(objectUpdate)
   update(@Payload() req: RequestOf<typeof objectUpdate>, @CurrentActor() actor: Actor) {
-    return this.guard.writeAudited(actor, AuditAction.ObjectUpdate, [{ type: 'object', id: req.id }], { expectedVersion: req.expectedVersion }, () => this.objects.update(actor, req));
+    return this.guard.writeAudited(actor, AuditAction.ObjectUpdate, [{ type: 'object', id: req.id }], { expectedVersion: req.expectedVersion }, () => this.objects.update(actor, req), (view) => view.version === req.expectedVersion);
   }
 
   @HandleRequest(objectGet)

@@ -135,6 +135,16 @@ describe('OntologyReadGuard', () => {
     expect(sink.events).toHaveLength(1);
   });
 
+  it('records a change that changed nothing (it leaves no version, yet answers the object), fail closed', async () => {
+    const view = { id: OBJECT.id, version: 3 };
+    await expect(guard.writeAudited(actor('DR'), 'object.update', [OBJECT], { expectedVersion: 3 }, async () => view, (v) => v.version === 3)).resolves.toBe(view);
+    expect(sink.events[0]).toMatchObject({ action: 'object.update', outcome: 'success', details: { expectedVersion: 3, unchanged: true } });
+    await guard.writeAudited(actor('DR'), 'object.update', [OBJECT], { expectedVersion: 2 }, async () => view, (v) => v.version === 2);
+    expect(sink.events).toHaveLength(1);
+    sink.fail = true;
+    await expect(guard.writeAudited(actor('DR'), 'object.update', [OBJECT], {}, async () => view, () => true)).rejects.toMatchObject({ code: AuditExceptionCode.Unavailable });
+  });
+
   it('builds the 428 with the header named in its details', () => {
     expect(purposeRequired('Link l1', 'TS')).toMatchObject({ kind: ErrorKind.PurposeRequired, details: { header: 'x-purpose', fromLevel: 'TS' } });
   });

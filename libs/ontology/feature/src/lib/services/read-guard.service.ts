@@ -106,15 +106,20 @@ export class OntologyReadGuard {
   /**
    * A change: its success is audited with the change (outbox, same transaction); a refused or
    * failed one is recorded here before its error is answered (if that record fails, the audit
-   * error is answered: 503).
+   * error is answered: 503), and so is one that changed nothing (`unchanged`).
    */
-  async writeAudited<T>(actor: Actor, action: string, resources: AuditResource[], details: JsonObjectValue, write: () => Promise<T>): Promise<T> {
+  async writeAudited<T>(actor: Actor, action: string, resources: AuditResource[], details: JsonObjectValue, write: () => Promise<T>, unchanged?: (result: T) => boolean): Promise<T> {
+    let result: T;
     try {
-      return await write();
+      result = await write();
     } catch (error) {
       await this.audit.record({ actor, action, resources, outcome: outcomeOf(error), details: { ...details, error: errorCode(error) } });
       throw error;
     }
+    // A change that changed nothing leaves no version (hence no event) but still answers the
+    // object: recorded here, acknowledged before the answer, like a read.
+    if (unchanged?.(result)) await this.audit.record({ actor, action, resources, details: { ...details, unchanged: true } });
+    return result;
   }
 
   private details(details: JsonObjectValue, reader: Actor, capped: boolean): JsonObjectValue {
