@@ -202,7 +202,8 @@ async function waitRecovered(timeoutMs = 300_000) {
     }
     await sleep(250);
   }
-  throw new Error(`not recovered within ${timeoutMs} ms: ${last}`);
+  const crashed = launcher.SERVICES.filter((s) => !launcher.runningPid(s.name)).map((s) => s.name);
+  throw new Error(`not recovered within ${timeoutMs} ms: ${last}${crashed.length ? `; process exited (not restarted by this runner): ${crashed.join(', ')} — see ${path.join(stateDir, 'logs')}` : ''}`);
 }
 
 async function waitJob(id, predicate, timeoutMs) {
@@ -302,7 +303,7 @@ async function main() {
     } catch (error) {
       scenarios.push({ target, ok: false, error: error.message });
       log(`${target}: ${error.message}`);
-      await waitRecovered().catch(() => undefined);
+      await waitRecovered(60_000).catch(() => undefined);
     }
     log(`${target}: ${scenarios[scenarios.length - 1].ok ? 'ok' : 'FAILED'}`);
   }
