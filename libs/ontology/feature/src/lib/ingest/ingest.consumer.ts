@@ -55,8 +55,9 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       handleBatch: async (items) => {
         // Each message is its own transaction; the outbox of all of them is published once, before
         // the messages are acknowledged (an ack still means: written AND its events on JetStream).
-        for (const { payload, msg } of items) await this.write(await this.verify(msg), payload);
-        await this.outbox.flush();
+        const outboxIds: string[] = [];
+        for (const { payload, msg } of items) outboxIds.push(...(await this.write(await this.verify(msg), payload)));
+        await this.outbox.publish(outboxIds);
       },
       logger: {
         warn: (obj, msg) => this.logger.warn(`${msg} ${JSON.stringify(obj)}`),
@@ -70,9 +71,9 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer?.stop();
   }
 
-  private async write(actor: Actor, batch: IngestBatch): Promise<void> {
+  private async write(actor: Actor, batch: IngestBatch): Promise<string[]> {
     try {
-      await this.ingest.write(actor, batch, { publish: 'deferred' });
+      return (await this.ingest.writeUnpublished(actor, batch)).outboxIds;
     } catch (error) {
       // A refusal retrying cannot cure (markings above the uploader's clearance, a forbidden
       // publisher): dead-lettered at once with the reason, ingestion quarantines the batch's records.

@@ -36,10 +36,6 @@ import { contentHash, normaliseMarking, toLinkView, toObjectView } from '../view
 
 type Rejection = Omit<BatchRejection, 'kind'>;
 
-export interface IngestWriteOptions {
-  /** `now` (default): publish the outbox before returning; `deferred`: the caller flushes it (`OutboxPublisher.flush`). */
-  publish?: 'now' | 'deferred';
-}
 
 function reject(sourceKey: string, provenance: { recordKey?: string; line?: number }, code: string, message: string): Rejection {
   return { sourceKey, ...(provenance.recordKey ? { recordKey: provenance.recordKey } : {}), ...(provenance.line !== undefined ? { line: provenance.line } : {}), code, message };
@@ -76,11 +72,21 @@ export class IngestService {
 
   /**
    * Writes one batch in ONE transaction (records, history, deterministic resolution, events and the
-   * `batch.processed` report in the outbox). With `publish: 'deferred'` the caller publishes the
-   * outbox itself (`OutboxPublisher.flush`) — the INGEST consumer does it once per pulled batch of
-   * messages, before acknowledging them.
+   * `batch.processed` report in the outbox), then publishes exactly the outbox messages it
+   * committed (by id: no outbox scan); a failed publish leaves them for the next flush.
    */
-  async write(actor: Actor, batch: IngestBatch, options: IngestWriteOptions = {}): Promise<BatchProcessedPayload> {
+  async write(actor: Actor, batch: IngestBatch): Promise<BatchProcessedPayload> {
+    const { processed, outboxIds } = await this.writeUnpublished(actor, batch);
+    await this.outboxPublisher.publish(outboxIds);
+    return processed;
+  }
+
+  /**
+   * `write` without publishing: returns the ids of the outbox messages it committed, for the caller
+   * to publish (`OutboxPublisher.publish`) — the INGEST consumer publishes those of all the
+   * messages of a pull at once, before acknowledging them.
+   */
+  async writeUnpublished(actor: Actor, batch: IngestBatch): Promise<{ processed: BatchProcessedPayload; outboxIds: string[] }> {
     requirePermission(actor, PolicyAction.Ingest);
     assertWithinUploaderClearance(batch);
     const tenant = actor.tenant;
@@ -124,7 +130,7 @@ export class IngestService {
     const counts = { objects: { created: 0, updated: 0, unchanged: 0 }, links: { created: 0, updated: 0, unchanged: 0 } };
     const events: OutboxMessage[] = [];
 
-    const payload = await this.db.transaction(async (sql) => {
+    const written = await this.db.transaction(async (sql) => {
       const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects.map((o) => o.sourceKey));
       const toWrite: ObjectRecordToWrite[] = [];
       for (const o of objects) {
@@ -259,10 +265,9 @@ export class IngestService {
         entityIds: er.entityIds,
       });
       // The changes, their audit event and the batch report: one multi-row outbox INSERT, committed with the data.
-      await this.outbox.add(sql, [...events, { subject: batchProcessed.subject, msgId: processedId, payload: processed }]);
-      return processed;
+      const added = await this.outbox.add(sql, [...events, { subject: batchProcessed.subject, msgId: processedId, payload: processed }]);
+      return { processed, outboxIds: [...(er.outboxIds ?? []), ...added] };
     });
-    if (options.publish !== 'deferred') await this.outboxPublisher.flush();
-    return payload;
+    return written;
   }
 }

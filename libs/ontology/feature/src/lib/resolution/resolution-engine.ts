@@ -30,6 +30,8 @@ export interface ResolutionOutcome {
   merged: number;
   queuedForReview: number;
   entityIds: string[];
+  /** Outbox messages the resolution added (its merge and audit events), to publish after commit. */
+  outboxIds?: string[];
 }
 
 export function toMergeView(row: MergeRow): MergeView {
@@ -185,14 +187,15 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   /** `run`, also saying how many queued records it took (0 when another resolver holds them). */
   private async resolvePending(tenant: string, document: OntologyDocument, objectIds: string[], actor: Actor, passes: ResolutionPasses): Promise<{ taken: number; outcome: ResolutionOutcome }> {
-    const none = { merged: 0, queuedForReview: 0, entityIds: [] };
+    const none: ResolutionOutcome = { merged: 0, queuedForReview: 0, entityIds: [] };
     if (!objectIds.length) return { taken: 0, outcome: none };
     const result = await this.db.transaction(async (sql) => {
       const pending = await this.resolution.takePending(sql, tenant, objectIds);
       return { taken: pending.length, outcome: pending.length ? await this.resolveIn(sql, tenant, document, await this.objects.findByIds(sql, tenant, pending), actor, passes) : none };
     });
-    if (result.taken) await this.outboxPublisher.flush();
-    return result;
+    if (result.taken) await this.outboxPublisher.publish(result.outcome.outboxIds ?? []);
+    const { merged, queuedForReview, entityIds } = result.outcome;
+    return { taken: result.taken, outcome: { merged, queuedForReview, entityIds } };
   }
 
   /**
@@ -230,7 +233,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** `mergeIn` for many groups: set-based merges, their events and audit events in one outbox insert. */
-  async mergeManyIn(sql: Sql, actor: Actor, tenant: string, reqs: MergeRequest[]): Promise<(MergeRow | undefined)[]> {
+  async mergeManyIn(sql: Sql, actor: Actor, tenant: string, reqs: MergeRequest[]): Promise<{ rows: (MergeRow | undefined)[]; outboxIds: string[] }> {
     const rows = await this.resolution.mergeMany(sql, tenant, reqs);
     const events = rows.flatMap((row, i) => {
       if (!row) return [];
@@ -244,8 +247,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
         }),
       ];
     });
-    await this.outbox.add(sql, events);
-    return rows;
+    return { rows, outboxIds: await this.outbox.add(sql, events) };
   }
 
   private candidatesOf(document: OntologyDocument, rows: ObjectRow[]): Candidate[] {
@@ -288,15 +290,18 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     const byId = new Map([...written, ...others].map((c) => [c.row.id, c] as const));
 
     let merged = 0;
+    const outboxIds: string[] = [];
     const entityIds = new Set<string>();
     const reviews: { objectType: string; leftId: string; rightId: string; score: number; reasons: ResolutionReason[] }[] = [];
     const applyAll = async (groups: { objectType: string; memberIds: string[]; score: number; reasons: ResolutionReason[] }[]) => {
-      const rows = await this.mergeManyIn(
+      if (!groups.length) return;
+      const { rows, outboxIds: added } = await this.mergeManyIn(
         sql,
         actor,
         tenant,
         groups.map((g) => ({ tenant, ...g, decidedBy: 'auto', actor: recordedActor(actor) })),
       );
+      outboxIds.push(...added);
       for (const row of rows) {
         if (!row) continue;
         merged++;
@@ -371,13 +376,12 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
       });
     const queued = await this.resolution.enqueueReviews(sql, tenant, pending);
     if (queued) {
-      await this.outbox.add(sql, [
-        OntologyEvents.audit(tenant, actor, 'entity.review-queued', pending.slice(0, 500).flatMap((r) => [{ type: 'object', id: r.leftId }, { type: 'object', id: r.rightId }]), {
-          queued,
-          pairs: pending.slice(0, 50).map((r) => ({ left: r.leftId, right: r.rightId, score: Math.round(r.score * 1000) / 1000 })),
-        }),
-      ]);
+      const audit = OntologyEvents.audit(tenant, actor, 'entity.review-queued', pending.slice(0, 500).flatMap((r) => [{ type: 'object', id: r.leftId }, { type: 'object', id: r.rightId }]), {
+        queued,
+        pairs: pending.slice(0, 50).map((r) => ({ left: r.leftId, right: r.rightId, score: Math.round(r.score * 1000) / 1000 })),
+      });
+      outboxIds.push(...(await this.outbox.add(sql, [audit])));
     }
-    return { merged, queuedForReview: queued, entityIds: [...entityIds] };
+    return { merged, queuedForReview: queued, entityIds: [...entityIds], outboxIds };
   }
 }

@@ -46,6 +46,25 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /**
+   * Publishes exactly these messages (ids returned by `OutboxRepository.add`, once their
+   * transaction committed), taken by primary key without scanning the outbox — the ingest hot
+   * path's publish. Messages a concurrent flush already took are skipped: that flush publishes
+   * them before it commits, and this call waits for its commit. Throws if JetStream did not
+   * acknowledge (the messages stay for the next flush).
+   */
+  async publish(ids: readonly string[]): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < ids.length; i += PAGE) {
+      total += await this.db.transaction(async (sql) => {
+        const messages = await this.outbox.takeIds(sql, ids.slice(i, i + PAGE));
+        await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId)));
+        return messages.length;
+      });
+    }
+    return total;
+  }
+
   private async drain(): Promise<number> {
     let total = 0;
     for (;;) {
