@@ -33,6 +33,7 @@ export interface GraphCanvasProps {
 
 /** The camera's resting frame: zoomed out a little and shifted, so the labels (drawn right of their node) fit. */
 const FRAME = { x: 0.57, y: 0.5, ratio: 1.2, angle: 0 };
+const LIGHTWEIGHT_ABOVE = 1000;
 const DIM = '#d5d8dc';
 const EDGE = '#8a9099';
 const PATH = '#d35400';
@@ -49,6 +50,9 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
   const workerRef = useRef<Worker | null>(null);
   const layoutJob = useRef<LayoutJob | null>(null);
   const jobCount = useRef(0);
+  const layoutIndex = useRef(new Map<string, number>());
+  /** While a large graph settles, only its nodes are drawn (labels and edges cost most per frame). */
+  const lightweight = useRef(false);
   // The latest props, read by sigma's reducers and event handlers without re-creating sigma.
   const props = useRef({ selected, pinned, dimmed, path, onNodeClick, onNodeDragged });
   props.current = { selected, pinned, dimmed, path, onNodeClick, onNodeDragged };
@@ -64,7 +68,12 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
       iterations: iterationsFor(graph.order),
     };
     layoutJob.current = job;
+    layoutIndex.current = new Map(job.nodes.map((n, i) => [n.id, i]));
     if (container.current) container.current.dataset['layout'] = 'running';
+    if (graph.order > LIGHTWEIGHT_ABOVE && sigmaRef.current) {
+      lightweight.current = true;
+      sigmaRef.current.setSetting('renderLabels', false);
+    }
     workerRef.current.postMessage(job);
   };
 
@@ -91,6 +100,7 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
       },
       edgeReducer: (edge, data) => {
         const p = props.current;
+        if (lightweight.current) return { ...data, hidden: true };
         const out = { ...data };
         if (p.path?.edgeIds.has(edge)) Object.assign(out, { color: PATH, size: 3, zIndex: 2 });
         const [from, to] = graph.extremities(edge);
@@ -120,18 +130,34 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
     });
     // Force-directed layouts run in a worker; each answer moves the nodes that are not pinned.
     const worker = new Worker(new URL('./force-layout.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<LayoutProgress>) => {
+    // Answers are applied at most once per frame, in one pass over the graph (one event, one render).
+    let pending: LayoutProgress | null = null;
+    const apply = () => {
       const job = layoutJob.current;
-      if (!job || event.data.job !== job.job) return;
-      const p = event.data.positions;
-      job.nodes.forEach((n, i) => {
-        if (graph.hasNode(n.id) && !props.current.pinned.has(n.id)) graph.mergeNodeAttributes(n.id, { x: p[i * 2], y: p[i * 2 + 1] });
-      });
-      if (event.data.done) {
+      const progress = pending;
+      pending = null;
+      if (!job || !progress || progress.job !== job.job) return;
+      const p = progress.positions;
+      const index = layoutIndex.current;
+      const pinned = props.current.pinned;
+      graph.updateEachNodeAttributes(
+        (id, attributes) => {
+          const i = index.get(id);
+          return i === undefined || pinned.has(id) ? attributes : { ...attributes, x: p[i * 2], y: p[i * 2 + 1] };
+        },
+        { attributes: ['x', 'y'] },
+      );
+      if (progress.done) {
         layoutJob.current = null;
         if (container.current) container.current.dataset['layout'] = 'idle';
+        // Labels and edges come back once the nodes have settled.
+        lightweight.current = false;
+        renderer.setSetting('renderLabels', true);
       }
-      renderer.refresh();
+    };
+    worker.onmessage = (event: MessageEvent<LayoutProgress>) => {
+      if (pending === null) requestAnimationFrame(apply);
+      pending = event.data;
     };
     workerRef.current = worker;
     graphRef.current = graph;
@@ -186,10 +212,10 @@ export function GraphCanvas({ nodes, edges, labelOf, selected, pinned, dimmed, p
         }
         placed.add(id);
       }
-      // A first view gets a force-directed layout; later additions stay near their anchor.
-      if (placed.size === fresh.length) startForce();
     }
     sigmaRef.current?.refresh();
+    // A first view gets a force-directed layout (once drawn); later additions stay near their anchor.
+    if (fresh.length > 0 && fresh.length === graph.order) startForce();
   }, [nodes, edges, labelOf]);
 
   useEffect(() => {
