@@ -1,5 +1,5 @@
 import { IngestBatch } from '@vigie/ontology-contracts';
-import { deadLetterOutcome } from './ingest-dead-letter.consumer';
+import { deadLetterOutcome, isExpiredTokenRefusal, MAX_REPUBLISH } from './ingest-dead-letter.consumer';
 
 const marking = { level: 'NP' as const, compartments: [] };
 
@@ -25,5 +25,15 @@ describe('deadLetterOutcome (a batch the ontology writer gave up on)', () => {
       [12, 14, 'DEAD_LETTERED'],
     ]);
     expect(outcome.rejected[0].reason).toMatch(/token expired/);
+  });
+});
+
+describe('isExpiredTokenRefusal', () => {
+  it('recognises the writer refusing a batch whose token expired while it waited, and nothing else', () => {
+    expect(isExpiredTokenRefusal('batch refused: Token has expired')).toBe(true);
+    expect(isExpiredTokenRefusal('batch refused: "exp" claim timestamp check failed')).toBe(true);
+    expect(isExpiredTokenRefusal('batch refused: Token is not a signed JWT')).toBe(false);
+    expect(isExpiredTokenRefusal('batch refused: ONTOLOGY_MARKING_ABOVE_CLEARANCE: level S above clearance DR')).toBe(false);
+    expect(MAX_REPUBLISH).toBeGreaterThan(0);
   });
 });

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { JsMsg, NatsConnection } from 'nats';
 import { IngestionDatabase, JobRepository, ProcessedBatch, QuarantineEntry } from '@vigie/ingestion-data-access';
 import { IngestBatch, ingestBatchSubmitted } from '@vigie/ontology-contracts';
 import { EventContract } from '@vigie/shared-contracts';
-import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, readHeader } from '@vigie/shared-messaging';
+import { SERVICE_TOKEN_SOURCE, ServiceTokenSource } from '@vigie/shared-auth';
+import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, outgoingHeaders, readHeader } from '@vigie/shared-messaging';
 
 /** Where the ontology writer puts INGEST batches it gave up on (its dead-letter subject). */
 export const INGEST_DEAD_LETTER_SUBJECT = 'ontology.v1.deadletter.ingest';
@@ -19,6 +20,19 @@ const deadLetteredBatch: EventContract<typeof ingestBatchSubmitted.payload> = {
   description: 'An INGEST batch the ontology writer gave up on, with x-dead-letter-reason',
   payload: ingestBatchSubmitted.payload,
 };
+
+/** Header counting how many times a batch was published again after the writer refused its expired token. */
+export const REPUBLISH_HEADER = 'x-ingest-republish';
+export const MAX_REPUBLISH = 5;
+
+/**
+ * The writer refused the batch only because the token it carried expired while the batch waited in
+ * INGEST (a long backlog: the token is checked when the batch is written, minutes after it was
+ * published). Such a batch is published again with a fresh token rather than quarantined.
+ */
+export function isExpiredTokenRefusal(reason: string): boolean {
+  return /token (has )?expired|"exp" claim timestamp check failed/i.test(reason);
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,6 +81,7 @@ export class IngestDeadLetterConsumer implements OnApplicationBootstrap, OnAppli
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly db: IngestionDatabase,
     private readonly repo: JobRepository,
+    @Optional() @Inject(SERVICE_TOKEN_SOURCE) private readonly tokens: ServiceTokenSource | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,11 +108,27 @@ export class IngestDeadLetterConsumer implements OnApplicationBootstrap, OnAppli
   private async apply(batch: IngestBatch, msg: JsMsg): Promise<void> {
     if (!UUID.test(batch.jobId)) return; // another publisher's batch, not a job of this service
     const reason = readHeader(msg.headers, 'x-dead-letter-reason') ?? 'no reason given';
+    if (await this.republishIfExpired(batch, msg, reason)) return;
     const result = await this.db.transaction(async (sql) => {
       const applied = await this.repo.applyProcessed(sql, deadLetterOutcome(batch, reason));
       if (applied === 'applied') await this.repo.tryComplete(sql, batch.jobId);
       return applied;
     });
     if (result === 'applied') this.logger.warn(`batch ${batch.seq} of job ${batch.jobId} was dead-lettered by the ontology writer: its records are quarantined (${reason})`);
+  }
+
+  /** Publishes a batch refused for an expired token again, with a fresh service token, while its job runs (at most MAX_REPUBLISH times). */
+  private async republishIfExpired(batch: IngestBatch, msg: JsMsg, reason: string): Promise<boolean> {
+    const attempt = Number(readHeader(msg.headers, REPUBLISH_HEADER) ?? 0) || 0;
+    if (!isExpiredTokenRefusal(reason) || attempt >= MAX_REPUBLISH || !this.tokens) return false;
+    const job = await this.db.read((sql) => this.repo.byId(sql, batch.jobId));
+    if (!job || job.status !== 'running') return false;
+    const token = await this.tokens.token(job.tenant);
+    const msgId = `${batch.batchId}~r${attempt + 1}`;
+    const headers = outgoingHeaders({ authorization: `Bearer ${token}`, msgId });
+    headers.set(REPUBLISH_HEADER, String(attempt + 1));
+    await this.nc.jetstream().publish(ingestBatchSubmitted.subject, msg.data, { msgID: msgId, headers, timeout: 10_000 });
+    this.logger.warn(`batch ${batch.seq} of job ${batch.jobId} waited in INGEST past its token's expiry: published again with a fresh token (attempt ${attempt + 1} of ${MAX_REPUBLISH})`);
+    return true;
   }
 }
