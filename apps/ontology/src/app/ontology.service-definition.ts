@@ -14,6 +14,6 @@ export const ontologyService: NatsServiceDefinition<OntologyConfig> = {
   healthContract: ontologyHealthCheck,
   persistence: { entities: ONTOLOGY_ENTITIES, migrations: ONTOLOGY_MIGRATIONS },
   consumers: [ONTOLOGY_WRITER_CONSUMER],
-  imports: (config) => [AuthModule.forRoot({ config }), OntologyFeatureModule],
+  imports: (config) => [AuthModule.forRoot({ config }), OntologyFeatureModule.register(config)],
   commands: { 'load-default-ontology': loadDefaultOntologyCommand },
 };
