@@ -43,11 +43,17 @@ export class OutboxRepository {
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload }));
   }
 
-  /** Takes (locks and deletes, inside the caller's transaction) up to `limit` of the oldest pending messages. */
-  async take(sql: Sql, limit: number): Promise<PendingOutboxMessage[]> {
+  /**
+   * Takes (locks and deletes, inside the caller's transaction) up to `limit` of the oldest pending
+   * messages — with `olderThanMs`, only those written at least that long ago (the periodic sweep
+   * leaves fresh messages to the writer that publishes them by id).
+   */
+  async take(sql: Sql, limit: number, olderThanMs = 0): Promise<PendingOutboxMessage[]> {
     const rows = await sql.query<{ id: string; subject: string; msg_id: string; payload: unknown }>(
-      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id, subject, msg_id, payload`,
-      [limit],
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox ${olderThanMs > 0 ? `WHERE created_at < now() - (? * interval '1 millisecond')` : ''} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
+       ) RETURNING id, subject, msg_id, payload`,
+      [...(olderThanMs > 0 ? [olderThanMs] : []), limit],
     );
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload }));
   }

@@ -5,6 +5,8 @@ import { OntologyDatabase, OutboxRepository } from '@vigie/ontology-data-access'
 
 const codec = JSONCodec<unknown>();
 const PAGE = 500;
+/** Age from which the periodic flush takes a message (younger ones are their writer's to publish). */
+const LEFTOVER_AGE_MS = 3000;
 
 /**
  * Publishes the outbox after each change (and every few seconds, for messages a failed publish
@@ -25,7 +27,8 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.flush().catch((error: unknown) => this.logger.warn(`outbox flush failed: ${(error as Error).message}`));
+      // Leftovers only: messages younger than LEFTOVER_AGE_MS are being published by their writer (`publish`).
+      this.flush(LEFTOVER_AGE_MS).catch((error: unknown) => this.logger.warn(`outbox flush failed: ${(error as Error).message}`));
     }, 5000);
     this.timer.unref();
   }
@@ -35,10 +38,10 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Publishes every pending message; resolves with how many were published; throws if JetStream did not acknowledge. */
-  async flush(): Promise<number> {
+  async flush(olderThanMs = 0): Promise<number> {
     // One flush at a time per process; a second caller waits for the running one, then runs its own.
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.drain();
+    this.running = this.drain(olderThanMs);
     try {
       return await this.running;
     } finally {
@@ -65,11 +68,11 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     return total;
   }
 
-  private async drain(): Promise<number> {
+  private async drain(olderThanMs: number): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.db.transaction(async (sql) => {
-        const messages = await this.outbox.take(sql, PAGE);
+        const messages = await this.outbox.take(sql, PAGE, olderThanMs);
         await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId)));
         return messages.length;
       });
