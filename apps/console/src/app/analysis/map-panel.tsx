@@ -49,6 +49,10 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
     map.attributionControl.addAttribution('Natural Earth · SimpleMaps (CC BY 4.0)');
     map.setView([30, 10], 2);
     const countries = L.layerGroup().addTo(map);
+    // The basemap's own pane, under the points' (overlayPane, z-index 400) whatever is drawn first.
+    const basemapPane = map.createPane('basemap');
+    basemapPane.style.zIndex = '350';
+    const basemapRenderer = L.canvas({ padding: 0.2, pane: 'basemap' });
     const cityLayer = L.layerGroup().addTo(map);
     dataLayer.current = L.layerGroup().addTo(map);
     let cities: City[] = [];
@@ -56,7 +60,7 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
       cityLayer.clearLayers();
       const zoom = map.getZoom();
       for (const city of citiesAtZoom(cities, zoom)) {
-        const marker = L.circleMarker([city.lat, city.lon], { radius: city.capital ? 3 : 2, color: '#4a5561', weight: 1, fillColor: '#ffffff', fillOpacity: 1, interactive: false });
+        const marker = L.circleMarker([city.lat, city.lon], { renderer: basemapRenderer, radius: city.capital ? 3 : 2, color: '#4a5561', weight: 1, fillColor: '#ffffff', fillOpacity: 1, interactive: false });
         if (city.capital && zoom >= 4) marker.bindTooltip(city.name, { permanent: true, direction: 'right', className: 'city-label', offset: [4, 0] });
         marker.addTo(cityLayer);
       }
@@ -65,7 +69,8 @@ export function MapPanel({ focus, inWindow, onPick }: MapPanelProps) {
     const load = (url: string) => fetch(url, { credentials: 'omit', signal: controller.signal }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${url}: HTTP ${r.status}`))));
     load(BASEMAP_COUNTRIES_URL)
       .then((doc: unknown) => {
-        L.geoJSON(countriesFromTopology(doc), { interactive: false, style: { color: '#8c96a0', weight: 0.7, fillColor: '#eef1f4', fillOpacity: 1 } }).addTo(countries);
+        // Countries on a canvas of their own: redrawing the points does not redraw the basemap.
+        L.geoJSON(countriesFromTopology(doc), { interactive: false, renderer: basemapRenderer, style: { color: '#8c96a0', weight: 0.7, fillColor: '#eef1f4', fillOpacity: 1 } } as L.GeoJSONOptions & L.PathOptions).addTo(countries);
         return load(BASEMAP_CITIES_URL);
       })
       .then((doc: unknown) => {
