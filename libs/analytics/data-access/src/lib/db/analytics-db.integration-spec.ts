@@ -21,4 +21,19 @@ describe('AnalyticsDb', () => {
     expect(await prepared()).toBe(PREPARED_TEXTS);
     expect((await db.query<{ x: number }>('SELECT $1::int AS x', [3])).rows).toEqual([{ x: 3 }]);
   });
+
+  it('survives its idle connection being killed by the server (as in a PostgreSQL restart) and reconnects', async () => {
+    const pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const killer = new AnalyticsDb({ url: url!, schema: 'analytics', max: 1, applicationName: 'analytics-db-it-killer' });
+    try {
+      expect((await killer.query<{ ok: boolean }>('SELECT pg_terminate_backend($1::int) AS ok', [pid])).rows).toEqual([{ ok: true }]);
+    } finally {
+      await killer.close();
+    }
+    // The pool heard the broken idle client (no listener would end the process here) …
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // … and the next statement runs on a new connection.
+    const again = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    expect(again).not.toBe(pid);
+  });
 });

@@ -38,6 +38,9 @@ export class AnalyticsDb implements Queryable {
       application_name: options.applicationName ?? 'vigie-analytics',
       options: settings.map((s) => `-c ${s}`).join(' '),
     });
+    // An idle connection broken by a PostgreSQL restart emits 'error' on the pool; unheard, it
+    // would end the process. The pool drops that client and the next query reconnects (or reports).
+    this.pool.on('error', () => undefined);
   }
 
   /**
