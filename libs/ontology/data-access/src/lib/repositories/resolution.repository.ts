@@ -94,10 +94,12 @@ export class ResolutionRepository {
   async takePending(sql: Sql, tenant: string, objectIds: string[]): Promise<string[]> {
     if (!objectIds.length) return [];
     const rows = await sql.query<{ object_id: string }>(
-      `DELETE FROM resolution_pending WHERE tenant = ? AND object_id IN (
-         SELECT object_id FROM resolution_pending WHERE tenant = ? AND object_id = ANY(?::uuid[]) FOR UPDATE SKIP LOCKED
-       ) RETURNING object_id`,
-      [tenant, tenant, pgArray(objectIds)],
+      // The rows are locked first (an InitPlan), then deleted by ctid: the DELETE never touches,
+      // hence never waits for, a row another resolver holds.
+      `DELETE FROM resolution_pending WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM resolution_pending WHERE tenant = ? AND object_id = ANY(?::uuid[]) FOR UPDATE SKIP LOCKED
+       )) RETURNING object_id`,
+      [tenant, pgArray(objectIds)],
     );
     return rows.map((r) => r.object_id);
   }
