@@ -6,7 +6,10 @@
 //    AUDIT_CHECKPOINT_EVERY records) and INSERTs — beside two baselines measured in the same run:
 //    the raw JetStream publish rate of the same events, and the raw multi-row INSERT rate of the
 //    same rows into a copy of the records table (same indexes) without chaining, locking or signing.
-//    Also the in-process writer alone (chaining + signing + INSERT, no NATS).
+//    Also the in-process writer alone (chaining + signing + INSERT, no NATS), and the durable
+//    consumer alone (pull + validate + ack, no writing) on a throw-away durable replaying the same
+//    events, with one ackAck per message (`each`) and with one flushed ack per batch (`batch`, what
+//    the audit writer uses).
 // 2. Added latency of an audited read (fail-closed: the read's result is returned only after the
 //    audit event is acknowledged by JetStream) versus the same read with audit disabled, p50/p95.
 'use strict';
@@ -19,7 +22,9 @@ const { appendEvents, genesisHead } = require('@vigie/audit-chain');
 const { AuditStore, AuditTx } = require('@vigie/audit-data-access');
 const { AuditWriter, loadAuditKeys } = require('@vigie/audit-feature');
 const { AuditRecorder } = require('@vigie/shared-audit-client');
-const { connectNats, EventPublisher } = require('@vigie/shared-messaging');
+const { DeliverPolicy } = require('nats');
+const { auditEventContractFor } = require('@vigie/audit-contracts');
+const { connectNats, consumerConfig, DurableConsumer, EventPublisher } = require('@vigie/shared-messaging');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -65,6 +70,36 @@ async function publishAll(recorder, list) {
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 }
 
+/** Pull + validate + ack of `n` AUDIT events from `since` on, through a throw-away durable, no writing. */
+async function consumeOnly(nc, since, n, ackMode) {
+  const jsm = await nc.jetstreamManager();
+  const durable = `bench-consume-${randomUUID().slice(0, 8)}`;
+  const decl = { stream: 'AUDIT', durable, filterSubject: 'audit.v1.events.*.recorded', maxAckPending: 20000 };
+  await jsm.consumers.add('AUDIT', { ...consumerConfig(decl), deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
+  let seen = 0;
+  let done;
+  const finished = new Promise((resolve) => (done = resolve));
+  const consumer = new DurableConsumer(nc, {
+    ...decl,
+    contract: auditEventContractFor('audit.query'),
+    deadLetterSubject: 'bench.v1.deadletter.audit',
+    batchSize: BATCH,
+    ackMode,
+    logger: { warn: () => undefined, error: () => undefined },
+    handleBatch: async (items) => {
+      seen += items.length;
+      if (seen >= n) done();
+    },
+  });
+  const t0 = performance.now();
+  consumer.start();
+  await Promise.race([finished, sleep(120000)]);
+  const seconds = (performance.now() - t0) / 1000;
+  await consumer.stop();
+  await jsm.consumers.delete('AUDIT', durable).catch(() => undefined);
+  return Math.round(seen / seconds);
+}
+
 /** Records chained so far (seqs have no gaps): the head's seq, an index lookup, so polling stays cheap. */
 async function count(pool, tenant) {
   const r = await pool.query('SELECT seq::int AS n FROM audit.records WHERE tenant = $1 ORDER BY seq DESC LIMIT 1', [tenant]);
@@ -82,6 +117,7 @@ async function main() {
     // --- 1a. end to end: publish (baseline: JetStream ack rate) then wait until chained.
     const tenant = `bench-${randomUUID().slice(0, 8)}`;
     const list = events(recorder, tenant, EVENTS);
+    const since = new Date(Date.now() - 1000);
     const t0 = performance.now();
     await publishAll(recorder, list);
     const published = performance.now();
@@ -127,6 +163,17 @@ async function main() {
       rawInsertSameRowsEventsPerSecond: Math.round(EVENTS / ((r1 - r0) / 1000)),
       batch: BATCH,
     };
+    // --- 1c. the durable consumer alone, replaying the events of 1a (setup user: may create consumers).
+    const setupNc = await connectNats({ NATS_URL: stack.NATS_URL, NATS_USER: 'setup', NATS_PASSWORD: stack.VIGIE_NATS_PASSWORD_SETUP }, 'bench-audit-consume');
+    try {
+      result.consumer = {
+        ackEachEventsPerSecond: await consumeOnly(setupNc, since, EVENTS, 'each'),
+        ackBatchEventsPerSecond: await consumeOnly(setupNc, since, EVENTS, 'batch'),
+        batch: BATCH,
+      };
+    } finally {
+      await setupNc.drain();
+    }
     result.ratios = {
       endToEndVsJetstreamPublish: round(result.pipeline.chainedEndToEndEventsPerSecond / result.pipeline.jetstreamPublishEventsPerSecond, 2),
       writerVsRawInsert: round(result.writer.chainSignInsertEventsPerSecond / result.writer.rawInsertSameRowsEventsPerSecond, 2),

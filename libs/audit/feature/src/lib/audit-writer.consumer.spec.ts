@@ -16,5 +16,7 @@ describe('audit-writer consumer', () => {
   it('is declared on the AUDIT stream with generous redelivery', () => {
     expect(AUDIT_WRITER_CONSUMER).toMatchObject({ stream: 'AUDIT', durable: 'audit-writer', filterSubject: 'audit.v1.events.*.recorded' });
     expect(AUDIT_WRITER_CONSUMER.maxDeliver).toBeGreaterThanOrEqual(50);
+    // What the consume subscription may buffer must be handled well within ack_wait (30 s).
+    expect(AUDIT_WRITER_CONSUMER.maxAckPending).toBeLessThanOrEqual(1000);
   });
 });

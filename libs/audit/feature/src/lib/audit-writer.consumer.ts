@@ -17,7 +17,10 @@ export const AUDIT_WRITER_CONSUMER: DurableConsumerDeclaration = {
   filterSubject: AUDIT_EVENTS_FILTER,
   maxDeliver: 100,
   backoffMs: [1000, 2000, 5000, 10000, 30000, 60000],
-  maxAckPending: 20000,
+  // Bounds what the `consume` subscription buffers (delivered, not yet acked): two batches, handled
+  // well within ack_wait (30 s) even on a starved machine, so buffered events are not redelivered
+  // while they wait (a deeper buffer made them expire and come back in a spiral under load).
+  maxAckPending: 1000,
 };
 
 export const AUDIT_DEAD_LETTER_SUBJECT = 'audit.v1.deadletter.audit';
@@ -67,6 +70,9 @@ export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicatio
       // redelivers events the writer already chained: it skips them (event id = Nats-Msg-Id,
       // unique per tenant), so each event is chained exactly once.
       ackMode: 'batch',
+      // One long-lived pull: no pull ends on a client timer, so no event is dropped at a pull's
+      // last moment (and redelivered only after ack_wait) when the process is starved of CPU.
+      pull: 'consume',
       logger: this.logger,
       handleBatch: async (items) => {
         const events = items.map(({ payload }) => payload as AuditEvent);
