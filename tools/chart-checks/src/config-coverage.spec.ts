@@ -38,7 +38,7 @@ const LEFT_TO_DEFAULT: Record<string, string[]> = {
   ontology: ['ONTOLOGY_DEFAULT_TENANTS', 'PURPOSE_REQUIRED_FROM_LEVEL'],
   analytics: ['ANALYTICS_DB_POOL_MAX', 'PURPOSE_REQUIRED_FROM_LEVEL', 'PROJECTION_LAG_POLL_MS', 'PROJECTION_BATCH_SIZE'],
   // DATABASE_URL (the owner) is the migration Job's only; retired keys are set when there are some.
-  audit: ['DATABASE_URL', 'AUDIT_RETIRED_PUBLIC_KEYS', 'AUDIT_BATCH_SIZE', 'AUDIT_RETENTION_CHECK_SECONDS', 'AUDIT_EXPORT_CHUNK_BYTES'],
+  audit: ['DATABASE_URL', 'AUDIT_RETIRED_PUBLIC_KEYS', 'AUDIT_PLATFORM_AUDITOR_REALMS', 'AUDIT_BATCH_SIZE', 'AUDIT_RETENTION_CHECK_SECONDS', 'AUDIT_EXPORT_CHUNK_BYTES'],
 };
 
 /** Keys of the zod objects in a schema source (`  NAME: z…`, `  NAME: secret(…)` lines), of one export when named. */
