@@ -176,6 +176,10 @@ describe(`scenario ${RUN}: an investigation end to end, nothing leaked`, () => {
       expect(me.body).toMatchObject({ clearance: user.clearance });
       expect([...me.body.compartments].sort()).toEqual([...user.compartments].sort());
     }
+    // The alpha administrator readies the tenant's ontology for threat intelligence: the STIX 2.1
+    // extension (idempotent: a stack where it was applied before answers the same).
+    const stixExtension = await call<{ missing: string[] }>(alphaAdmin, 'POST', '/ingest/stix-extension');
+    expect({ status: stixExtension.status, missing: stixExtension.body.missing }).toEqual({ status: 200, missing: [] });
     // An analyst is not an administrator: the admin API refuses them.
     expect((await call(np, 'POST', `/admin/tenants/alpha/users`, { username: `e2e-${RUN}-x`, email: 'x@alpha.test', firstName: 'X', lastName: 'Y' })).status).toBe(403);
     // An administrator of bravo administers bravo only.
