@@ -16,7 +16,7 @@ const BASE = [`${SHARED}#baseConfigSchema`, `${AUTH}#authConfigSchema`];
 const DATABASE = `${SHARED}#databaseConfigSchema`;
 const KEYCLOAK = [`${SHARED}#keycloakConfigSchema`, `${AUTH}#keycloakIssuerConfigSchema`];
 const SCHEMAS: Record<string, string[]> = {
-  gateway: [...BASE, ...KEYCLOAK, 'libs/gateway/feature/src/lib/gateway.config.ts', 'libs/gateway/feature/src/lib/auth/gateway-auth.config.ts', 'libs/gateway/feature/src/lib/console/console.config.ts'],
+  gateway: [...BASE, ...KEYCLOAK, 'libs/gateway/feature/src/lib/gateway.config.ts', 'libs/gateway/feature/src/lib/auth/gateway-auth.config.ts', 'libs/gateway/feature/src/lib/console/console.config.ts', 'libs/gateway/feature/src/lib/ingestion/ingestion-gateway.config.ts'],
   identity: [...BASE, DATABASE, ...KEYCLOAK, 'libs/identity/feature/src/lib/identity.config.ts'],
   ingestion: [...BASE, DATABASE, 'apps/ingestion/src/app/ingestion.config.ts', 'libs/ingestion/feature/src/lib/ingestion-feature.config.ts'],
   ontology: [...BASE, DATABASE, 'apps/ontology/src/app/ontology.config.ts'],
@@ -29,7 +29,7 @@ const TUNING = ['JWKS_CACHE_TTL_SECONDS', 'JWKS_REFETCH_MIN_INTERVAL_MS', 'TENAN
 const LEFT_TO_DEFAULT: Record<string, string[]> = {
   // Base: VIGIE_TRACE_FILE is for local tests only; OTEL_* and the CA are set when configured.
   all: ['VIGIE_TRACE_FILE', 'OTEL_EXPORTER_OTLP_ENDPOINT', ...TUNING],
-  gateway: ['HTTP_HOST', 'BODY_LIMIT', 'HEALTH_TIMEOUT_MS', 'AUTH_AUDIT_TIMEOUT_MS', 'KEYCLOAK_ISSUER_URL', 'CONSOLE_KEYCLOAK_URL', 'CONSOLE_DEFAULT_REALM'],
+  gateway: ['HTTP_HOST', 'BODY_LIMIT', 'HEALTH_TIMEOUT_MS', 'AUTH_AUDIT_TIMEOUT_MS', 'KEYCLOAK_ISSUER_URL', 'CONSOLE_KEYCLOAK_URL', 'CONSOLE_DEFAULT_REALM', 'INGEST_MAX_UPLOAD_SIZE'],
   // Development-only admin login and secret generation; the admin realm defaults to master;
   // REALMS_DIR and REALM_SECRETS_DIR are set in the realm reconciler Job only.
   identity: ['REALMS_DIR', 'REALM_SECRETS_DIR', 'KEYCLOAK_ADMIN_REALM', 'KEYCLOAK_ADMIN_USER', 'KEYCLOAK_ADMIN_PASSWORD', 'REALM_SECRETS_GENERATE', 'KEYCLOAK_ISSUER_URL'],
