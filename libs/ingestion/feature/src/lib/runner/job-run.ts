@@ -1,7 +1,7 @@
 import { IngestionException, IngestionExceptionCode, ParseOptionsInput } from '@vigie/ingestion-contracts';
 import { Checkpoint, IngestionDatabase, JobNotOwnedError, JobRecord, JobRepository } from '@vigie/ingestion-data-access';
 import { CompiledMapping, CsvDetection, ParseItem, parseBatches, parseStixBundleBatches, PlannedBatch, StixItem, TabularParseOptions } from '@vigie/ingestion-parsers';
-import { ingestBatchSubmitted } from '@vigie/ontology-contracts';
+import { BatchUploader, IngestBatch, ingestBatchSubmitted } from '@vigie/ontology-contracts';
 import { EventPublisher, runWithCaller } from '@vigie/shared-messaging';
 import { JSONCodec } from 'nats';
 import { OntologyMappingService } from '../mapping/ontology-mapping.service';
@@ -9,6 +9,15 @@ import { UploadObjectStore } from '../store/upload-object-store';
 import { JobPipeline, PipelineStep } from './job-pipeline';
 
 const codec = JSONCodec<unknown>();
+
+/**
+ * The batch as published: it names its uploader's clearance when the job was created, so the
+ * ontology writer refuses anything marked above it (a publisher writes no more than its uploader may).
+ */
+export function batchForUploader(batch: IngestBatch, job: Pick<JobRecord, 'createdBy' | 'clearance'>): IngestBatch {
+  const uploader: BatchUploader = { subject: job.createdBy, clearance: job.clearance.level, compartments: [...job.clearance.compartments] };
+  return { ...batch, uploader };
+}
 
 /** A reason that ends the job as failed (unreadable file, invalid mapping, missing source). */
 export class JobFailure extends Error {
@@ -228,7 +237,7 @@ export class JobRun {
 
   /** Records the batch, then publishes it until JetStream acknowledges (same `Nats-Msg-Id` on every try). */
   async publish(batch: PlannedBatch, authorization: () => Promise<string>): Promise<void> {
-    const data = codec.encode(batch.batch);
+    const data = codec.encode(batchForUploader(batch.batch, this.job));
     await this.retrying('record the batch', () =>
       this.deps.db.read((sql) => this.deps.repo.planBatch(sql, this.job.id, { seq: batch.batch.seq, firstIndex: batch.firstIndex < 0 ? -1 : batch.firstIndex, records: batch.records, last: batch.batch.last })),
     );
