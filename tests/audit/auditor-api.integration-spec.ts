@@ -94,7 +94,9 @@ describe('auditor API', () => {
     expect((await as(auditorA, () => controller.query(query({ withPurpose: true }, { limit: 500 })))).records).toHaveLength(6);
     expect((await as(auditorA, () => controller.query(query({ outcome: 'denied' })))).records).toHaveLength(0);
     expect((await as(auditorA, () => controller.query(query({ to: '2000-01-01T00:00:00Z' })))).records).toHaveLength(0);
-    expect((await as(auditorA, () => controller.query(query({ from: '2000-01-01T00:00:00Z' }, { limit: 500 })))).records).toHaveLength(25);
+    // The auditor's own queries are recorded in this chain too (audit.query), as soon as the writer gets to them.
+    const since2000 = (await as(auditorA, () => controller.query(query({ from: '2000-01-01T00:00:00Z' }, { limit: 500 })))).records;
+    expect(since2000.filter((r) => !r.event.action.startsWith('audit.'))).toHaveLength(25);
 
     const seen: number[] = [];
     let cursor: string | null | undefined;

@@ -17,7 +17,7 @@ export const AUDIT_WRITER_CONSUMER: DurableConsumerDeclaration = {
   filterSubject: AUDIT_EVENTS_FILTER,
   maxDeliver: 100,
   backoffMs: [1000, 2000, 5000, 10000, 30000, 60000],
-  // Bounds what the `consume` subscription buffers (delivered, not yet acked): two batches, handled
+  // Bounds what is delivered and not yet acked: two batches, handled
   // well within ack_wait (30 s) even on a starved machine, so buffered events are not redelivered
   // while they wait (a deeper buffer made them expire and come back in a spiral under load).
   maxAckPending: 1000,
@@ -70,9 +70,8 @@ export class AuditWriterConsumer implements OnApplicationBootstrap, OnApplicatio
       // redelivers events the writer already chained: it skips them (event id = Nats-Msg-Id,
       // unique per tenant), so each event is chained exactly once.
       ackMode: 'batch',
-      // One long-lived pull: no pull ends on a client timer, so no event is dropped at a pull's
-      // last moment (and redelivered only after ack_wait) when the process is starved of CPU.
-      pull: 'consume',
+      // Fetch, not the `consume` pull: with `consume`, the last events of a burst stayed buffered
+      // until ack_wait redelivered them (30 s late; seen on a fresh stack in npm test).
       logger: this.logger,
       handleBatch: async (items) => {
         const events = items.map(({ payload }) => payload as AuditEvent);
