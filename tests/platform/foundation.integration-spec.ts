@@ -79,7 +79,10 @@ describe('the platform on the local stack', () => {
     const spans = await eventually(() => {
       const found = readSpans().filter((s) => s.traceId === traceId);
       const services = new Set(found.map((s) => s.service));
-      return ['gateway', ...NATS_SERVICES].every((n) => services.has(n)) && found.some((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql')
+      // The gateway's SERVER span ends last (after the response), so it may be exported last: wait for it too.
+      return ['gateway', ...NATS_SERVICES].every((n) => services.has(n)) &&
+        found.some((s) => s.service === 'gateway' && s.kind === 1) &&
+        found.some((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql')
         ? found
         : undefined;
     });
