@@ -30,7 +30,7 @@ describe('DurableConsumer with batch acknowledgement', () => {
     await nc.drain();
   });
 
-  const consumer = (handleBatch: (ns: number[]) => Promise<void>, pull: 'fetch' | 'consume' = 'fetch') =>
+  const consumer = (handleBatch: (ns: number[]) => Promise<void>) =>
     new DurableConsumer(nc, {
       stream: 'DEADLETTER',
       durable,
@@ -41,7 +41,6 @@ describe('DurableConsumer with batch acknowledgement', () => {
       deadLetterSubject,
       batchSize: 25,
       ackMode: 'batch',
-      pull,
       logger,
       handleBatch: (items) => handleBatch(items.map((i) => i.payload.n)),
     });
@@ -92,29 +91,5 @@ describe('DurableConsumer with batch acknowledgement', () => {
     const info = await (await nc.jetstreamManager()).consumers.info('DEADLETTER', durable);
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
-  }, 20_000);
-
-  it('pulls through one long-lived subscription (consume): every message handled once, in batches, and stops cleanly', async () => {
-    const publisher = new EventPublisher(nc, 2000);
-    await Promise.all(Array.from({ length: 60 }, (_, i) => publisher.publish(event, { n: 2000 + i }, `dc-${run}-c-${i}`, { subject })));
-    const seen: number[] = [];
-    const batches: number[] = [];
-    const c = consumer(async (ns) => {
-      batches.push(ns.length);
-      seen.push(...ns);
-    }, 'consume');
-    c.start();
-    await until(() => seen.length >= 60);
-    // Published while consuming: picked up by the same subscription.
-    await publisher.publish(event, { n: 2060 }, `dc-${run}-c-60`, { subject });
-    await until(() => seen.includes(2060));
-    const stopped = Date.now();
-    await c.stop();
-    expect(Date.now() - stopped).toBeLessThan(2000);
-    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 61 }, (_, i) => 2000 + i));
-    expect(Math.max(...batches)).toBeLessThanOrEqual(25);
-    const info = await (await nc.jetstreamManager()).consumers.info('DEADLETTER', durable);
-    expect(info.num_ack_pending).toBe(0);
-    expect(info.num_redelivered).toBe(0);
   }, 20_000);
 });

@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { Consumer, headers as natsHeaders, JsMsg, JSONCodec, NatsConnection } from 'nats';
+import { headers as natsHeaders, JsMsg, JSONCodec, NatsConnection } from 'nats';
 import { EventContract, Headers, PayloadOf } from '@vigie/shared-contracts';
 import { runWithCaller } from './caller-context';
 import { readHeader } from './headers';
@@ -32,17 +32,6 @@ export interface DurableConsumerOptions<C extends EventContract> extends Durable
    */
   ackMode?: 'each' | 'batch';
   /**
-   * How messages are pulled.
-   * - `fetch` (default): one pull request per batch, ended by the batch size or after 1 s.
-   * - `consume`: one long-lived pull subscription that nats.js refills; a batch is what is buffered
-   *   (up to `batchSize`) when the previous one is done. No pull ever ends on a client timer, so no
-   *   message the server sent at the last moment of a pull is dropped (a `fetch` ended by its timer
-   *   drops those when the process was starved of CPU, and they come back only after `ack_wait`).
-   *   The buffer is bounded by the consumer's `max_ack_pending`: keep it small enough to be handled
-   *   within `ack_wait`.
-   */
-  pull?: 'fetch' | 'consume';
-  /**
    * Handles a batch. Must be idempotent: a redelivered message changes nothing the second time.
    * Resolve to ack all; throw to nak all (transient failure, redelivered with backoff); throw
    * {@link PoisonMessageError} when retrying cannot help.
@@ -58,7 +47,6 @@ export interface DurableConsumerOptions<C extends EventContract> extends Durable
 export class DurableConsumer<C extends EventContract> {
   private running = false;
   private loop?: Promise<void>;
-  private subscription?: { stop(): void };
   private readonly backoff: number[];
   private readonly maxDeliver: number;
   private readonly ackWaitMs: number;
@@ -81,7 +69,6 @@ export class DurableConsumer<C extends EventContract> {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.subscription?.stop();
     await this.loop;
   }
 
@@ -91,11 +78,6 @@ export class DurableConsumer<C extends EventContract> {
     while (this.running && !this.nc.isClosed()) {
       try {
         const consumer = await js.consumers.get(stream, this.options.durable);
-        if (this.options.pull === 'consume') {
-          await this.consumeLoop(consumer);
-          if (this.running) await new Promise((resolve) => setTimeout(resolve, 1000));
-          continue;
-        }
         while (this.running) {
           // One pull at a time, never overlapping the handling of a batch: the client closes a pull
           // shortly after its `expires`, and on a busy event loop messages the server sent just
@@ -110,27 +92,6 @@ export class DurableConsumer<C extends EventContract> {
         this.options.logger.warn({ err: (error as Error).message, durable: this.options.durable }, 'consumer loop failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-    }
-  }
-
-  private async consumeLoop(consumer: Consumer): Promise<void> {
-    const size = this.options.batchSize ?? 64;
-    const messages = await consumer.consume({ max_messages: size });
-    this.subscription = messages;
-    try {
-      let batch: JsMsg[] = [];
-      for await (const m of messages) {
-        batch.push(m);
-        // getPending() counts the message in hand: 1 means nothing else is buffered right now.
-        if (batch.length >= size || messages.getPending() <= 1 || !this.running) {
-          await this.process(batch);
-          batch = [];
-        }
-        if (!this.running) break;
-      }
-    } finally {
-      this.subscription = undefined;
-      messages.stop();
     }
   }
 
