@@ -108,7 +108,7 @@ export function resolve(records: ResolutionRecord[], options: ResolveOptions = {
     const quick = scorePrepared(prepared[i], prepared[j], frequencies, false);
     if (quick.score < thresholds.review) continue;
     const s = scorePrepared(prepared[i], prepared[j], frequencies, true);
-    if (s.score >= thresholds.merge) merges.push({ i, j, score: s.score, reasons: s.reasons });
+    if (s.score >= thresholds.merge && !s.reviewOnly) merges.push({ i, j, score: s.score, reasons: s.reasons });
     else middle.push({ i, j, score: s.score, reasons: s.reasons });
   }
 

@@ -74,7 +74,9 @@ export function prepareRecord(record: ResolutionRecord): PreparedRecord {
  * different genders. Used to stop transitive merges (A~B, B~C) from joining A and C.
  */
 export function contradicts(a: PreparedRecord, b: PreparedRecord): string | undefined {
-  if (classifyBirthDates(a.birthDate, b.birthDate).category === 'different') return compareBirthDates(a.birthDate, b.birthDate).detail;
+  // 'one-digit' too: one entity never holds two full birth dates a digit apart (ADR 0006, review only).
+  const dates = classifyBirthDates(a.birthDate, b.birthDate).category;
+  if (dates === 'different' || dates === 'one-digit') return compareBirthDates(a.birthDate, b.birthDate).detail;
   if (a.gender && b.gender && a.gender !== b.gender) return `different genders (${a.gender} / ${b.gender})`;
   const ida = a.strong.get('national-id');
   const idb = b.strong.get('national-id');

@@ -29,6 +29,12 @@ export const SCORE_WEIGHTS = {
   frequencyMaxPenalty: 3,
   placeDifferent: -1.5,
   genderDifferent: -6,
+  /**
+   * Ceiling of the log-odds of a pair whose full birth dates differ by one digit or one day
+   * (ADR 0006, "review, never auto-merge"): logistic(2) ≈ 0.88, inside the default review band
+   * [0.6, 0.9). A typo is likely, another person with a near date is possible: a reviewer decides.
+   */
+  nearBirthDateCap: 2,
 } as const;
 
 /** Log-odds of the name evidence as a function of name similarity (piecewise linear). */
@@ -52,6 +58,12 @@ export interface PairScore {
   score: number;
   logOdds: number;
   reasons: ResolutionReason[];
+  /**
+   * True when the pair may be reviewed but never merged automatically, whatever the thresholds:
+   * full birth dates that differ by one digit or one day. Its score is capped at
+   * `SCORE_WEIGHTS.nearBirthDateCap` log-odds.
+   */
+  reviewOnly: boolean;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -111,7 +123,12 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?
   if (a.gender && b.gender && a.gender !== b.gender) {
     add('gender', SCORE_WEIGHTS.genderDifferent, () => `different genders (${a.gender} / ${b.gender})`);
   }
-  return { score: 1 / (1 + Math.exp(-logOdds)), logOdds: round(logOdds), reasons };
+  const reviewOnly = dates.category === 'one-digit';
+  if (reviewOnly && logOdds > SCORE_WEIGHTS.nearBirthDateCap) {
+    const cut = SCORE_WEIGHTS.nearBirthDateCap - logOdds;
+    add('birthDatePolicy', round(cut), () => 'full birth dates differ by one digit or one day: a possible typo, never merged automatically (review)');
+  }
+  return { score: 1 / (1 + Math.exp(-logOdds)), logOdds: round(logOdds), reasons, reviewOnly };
 }
 
 /**

@@ -126,6 +126,36 @@ describe('pair scoring — hard cases', () => {
     expect(scorePair(person('a', 'Jean Dupont', { birthDate: '1980-01-02' }), person('b', 'Jean Dupont', { birthDate: '1980-02-01' })).score).toBeGreaterThanOrEqual(merge);
   });
 
+  it('never merges the same name with full birth dates one digit or one day apart: it reviews them', () => {
+    // The scenario's doubtful officer: same spelling, same place, birth year typed 1972 → 1977.
+    const a = person('a', 'Jean Dupont', { birthDate: '1972-05-14', place: 'Lyon', identifiers: [phone('+33612345678')] });
+    const b = person('b', 'Jean Dupont', { birthDate: '14/05/1977', place: 'Lyon', identifiers: [phone('+33612345678')] });
+    const s = scorePair(a, b);
+    expect(s.reviewOnly).toBe(true);
+    expect(s.score).toBeGreaterThanOrEqual(review);
+    expect(s.score).toBeLessThan(merge);
+    expect(s.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ feature: 'birthDatePolicy', detail: expect.stringMatching(/never merged automatically/) })]));
+    const sum = s.reasons.reduce((acc, r) => acc + r.weight, 0);
+    expect(s.logOdds).toBeCloseTo(sum, 1);
+    // One day off is a different full date too.
+    const day = scorePair(person('a', 'Jean Dupont', { birthDate: '1980-03-12' }), person('b', 'Jean Dupont', { birthDate: '1980-03-13' }));
+    expect(day.reviewOnly).toBe(true);
+    expect(day.score).toBeLessThan(merge);
+    // The same date, or one written day/month swapped, still merges.
+    expect(scorePair(person('a', 'Jean Dupont', { birthDate: '1972-05-14' }), person('b', 'Jean Dupont', { birthDate: '1972-05-14' })).reviewOnly).toBe(false);
+  });
+
+  it('keeps a near-date pair out of merges whatever the thresholds, and out of one cluster through a third record', () => {
+    const records = [
+      person('a', 'Jean Dupont', { birthDate: '1972-05-14', place: 'Lyon' }),
+      person('b', 'Jean Dupont', { birthDate: '1977-05-14', place: 'Lyon' }),
+      person('c', 'Jean Dupont', { place: 'Lyon' }),
+    ];
+    const result = resolve(records, { thresholds: { merge: 0.7, review: 0.6 }, nameFrequencies: false });
+    for (const cluster of result.clusters) expect(cluster.memberIds.includes('a') && cluster.memberIds.includes('b')).toBe(false);
+    expect(result.reviews.some((p) => [p.a, p.b].sort().join() === 'a,b')).toBe(true);
+  });
+
   it('does not merge people who only share a phone', () => {
     const a = person('a', 'Jean Dupont', { birthDate: '1950-04-04', identifiers: [phone('+33612345678')] });
     const b = person('b', 'Marie Dupont', { birthDate: '1952-09-09', identifiers: [phone('+33612345678')] });
