@@ -120,19 +120,159 @@ function pidFile(name, dir = stateDir()) {
 function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  // An exited process not yet reaped by its parent (a zombie) still answers signal 0.
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** The command line of a process (Linux /proc), or undefined when it cannot be read. */
+function commandLine(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `pid` runs this service's built main.js (a pid file can outlive its process and the pid be reused). */
+function isServiceProcess(name, pid) {
+  const cmd = commandLine(pid);
+  return cmd === undefined ? isAlive(pid) : cmd.includes(mainFile(name));
 }
 
 function runningPid(name, dir = stateDir()) {
   try {
     const pid = Number(fs.readFileSync(pidFile(name, dir), 'utf8'));
-    return pid && isAlive(pid) ? pid : undefined;
+    return pid && isAlive(pid) && isServiceProcess(name, pid) ? pid : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The pids listening on a local TCP port (Linux: /proc/net/tcp{,6} socket inodes matched with /proc/<pid>/fd). */
+function listenerPids(port) {
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is HEX_IP:HEX_PORT, state 0A = LISTEN, inode is the 10th column.
+      if (f.length > 9 && f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+    }
+  }
+  if (!inodes.size) return [];
+  const pids = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds = [];
+    try {
+      fds = fs.readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let target = '';
+      try {
+        target = fs.readlinkSync(`/proc/${entry}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (m && inodes.has(m[1])) {
+        pids.push(Number(entry));
+        break;
+      }
+    }
+  }
+  return pids;
+}
+
+function servicePorts(name) {
+  const s = findService(name);
+  return [s.httpPort, s.healthPort].filter((p) => p !== undefined);
+}
+
+function signalProcess(pid, signal) {
+  // Services are started detached (their own process group): signal the group, else the process.
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+      return;
+    } catch (error) {
+      if (error.code !== 'ESRCH') throw error;
+    }
+  }
+}
+
+async function waitGone(pid, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
+  return !isAlive(pid);
+}
+
+/**
+ * Stops one service and verifies it is gone: SIGTERM (or `signal`), up to `timeoutMs` for a clean
+ * exit, then SIGKILL and up to `killTimeoutMs`. A process of this service still listening on its
+ * ports without a pid file (e.g. left by an interrupted stop) is stopped the same way. Resolves to
+ * `{ name, outcome: 'not running' | 'stopped' | 'killed', pids, ms }`; rejects when a process
+ * survives SIGKILL or one of the service's ports is still held (naming the holder).
+ */
+async function stopService(name, { dir = stateDir(), signal = 'SIGTERM', timeoutMs = Number(process.env.VIGIE_STOP_TIMEOUT_MS || 15000), killTimeoutMs = 5000 } = {}) {
+  const started = Date.now();
+  const pids = new Set();
+  const fromFile = runningPid(name, dir);
+  if (fromFile) pids.add(fromFile);
+  for (const port of servicePorts(name)) for (const pid of listenerPids(port)) if (pid !== process.pid && isServiceProcess(name, pid)) pids.add(pid);
+  let outcome = pids.size ? 'stopped' : 'not running';
+  for (const pid of pids) signalProcess(pid, signal);
+  for (const pid of pids) {
+    if (await waitGone(pid, timeoutMs)) continue;
+    signalProcess(pid, 'SIGKILL');
+    outcome = 'killed';
+    if (!(await waitGone(pid, killTimeoutMs))) throw new Error(`${name}: pid ${pid} still alive ${killTimeoutMs} ms after SIGKILL`);
+  }
+  fs.rmSync(pidFile(name, dir), { force: true });
+  for (const port of servicePorts(name)) {
+    const holders = listenerPids(port);
+    if (holders.length) {
+      const who = holders.map((pid) => `pid ${pid} (${(commandLine(pid) ?? ['?']).join(' ').slice(0, 120)})`).join(', ');
+      throw new Error(`${name}: port ${port} is still held by ${who} — not a process of this service, left alone`);
+    }
+  }
+  return { name, outcome, pids: [...pids], ms: Date.now() - started };
+}
+
+/** Stops one service (see stopService); resolves true when a process was stopped, false when none ran. */
+async function stop(name, options = {}) {
+  return (await stopService(name, options)).outcome !== 'not running';
+}
+
+/**
+ * Stops several services in order and never gives up half-way: every service is tried, failures
+ * are collected. Resolves to `{ results, failures: [{ name, message }] }`.
+ */
+async function stopAll(names, options = {}) {
+  const results = [];
+  const failures = [];
+  for (const name of names) {
+    try {
+      results.push(await stopService(name, options));
+    } catch (error) {
+      failures.push({ name, message: error.message });
+    }
+  }
+  return { results, failures };
 }
 
 /** Runs a one-off command of a service (`migrate`, `setup-streams`) and throws with its output on failure. */
@@ -165,17 +305,6 @@ function start(name, { stack = loadStackEnv(), overrides = {}, dir = stateDir() 
   return { pid: child.pid, reused: false };
 }
 
-async function stop(name, { dir = stateDir(), signal = 'SIGTERM', timeoutMs = 15000 } = {}) {
-  const pid = runningPid(name, dir);
-  if (!pid) return false;
-  process.kill(pid, signal);
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  fs.rmSync(pidFile(name, dir), { force: true });
-  return true;
-}
-
 async function waitReady(name, timeoutMs = 60000, dir = stateDir()) {
   const s = findService(name);
   const deadline = Date.now() + timeoutMs;
@@ -198,7 +327,7 @@ async function waitReady(name, timeoutMs = 60000, dir = stateDir()) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { SERVICES, ROOT, stateDir, loadStackEnv, serviceEnv, realmSecretsDir, readRealmSecret, runCommand, start, stop, waitReady, runningPid };
+module.exports = { SERVICES, ROOT, stateDir, loadStackEnv, serviceEnv, realmSecretsDir, readRealmSecret, runCommand, start, stop, stopService, stopAll, waitReady, runningPid, listenerPids };
 
 if (require.main === module) {
   const [command, ...names] = process.argv.slice(2);
@@ -213,9 +342,17 @@ if (require.main === module) {
         for (const n of targets) await waitReady(n);
         console.log('all ready');
         break;
-      case 'stop':
-        for (const n of [...targets].reverse()) console.log(`${n}: ${(await stop(n)) ? 'stopped' : 'not running'}`);
+      case 'stop': {
+        // Reverse start order (gateway last), every service tried whatever happened to the others.
+        const { results, failures } = await stopAll([...targets].reverse());
+        for (const r of results) console.log(`${r.name}: ${r.outcome}${r.pids.length ? ` (pid ${r.pids.join(', ')}, ${r.ms} ms)` : ''}`);
+        for (const f of failures) console.error(`${f.name}: NOT STOPPED: ${f.message}`);
+        if (failures.length) {
+          console.error(`stop failed for ${failures.map((f) => f.name).join(', ')}`);
+          process.exitCode = 1;
+        }
         break;
+      }
       case 'status':
         for (const n of targets) console.log(`${n}: ${runningPid(n) ? `running (pid ${runningPid(n)})` : 'stopped'}`);
         break;
