@@ -131,4 +131,21 @@ describe('dedupeBatch', () => {
     const distinct = { objects: [phone('1', '+33600000001'), phone('2', '+33600000002')], links: [] };
     expect(dedupeBatch(distinct)).toBe(distinct);
   });
+
+  it('keys links as the ontology writer does: an unnamed end source is the batch source', () => {
+    const link = (recordKey: string, fromSource?: string) => ({
+      type: 'uses',
+      fromSourceKey: 'p:1',
+      ...(fromSource ? { fromSource } : {}),
+      toSourceKey: 'phone:1',
+      properties: {},
+      markings: { level: 'NP' as const, compartments: [] },
+      provenance: { recordKey },
+    });
+    const batch = { source: 'registry', objects: [], links: [link('1', 'registry'), link('2')] };
+    // Same link for the writer (same key) but not the same content: both kept, not merged silently.
+    expect(dedupeBatch(batch).links).toHaveLength(2);
+    const same = { source: 'registry', objects: [], links: [link('1'), link('2')] };
+    expect(dedupeBatch(same).links.map((l) => l.provenance.recordKey)).toEqual(['2']);
+  });
 });

@@ -1,5 +1,5 @@
 import { JobPosition } from '@vigie/ingestion-contracts';
-import { applyMapping, CompiledMapping, IngestBatchBuilder, ParseItem, PlannedBatch, RecordPosition, RejectedRecord, RejectionCode, StixItem } from '@vigie/ingestion-parsers';
+import { applyMapping, batchItemContent, CompiledMapping, IngestBatchBuilder, linkBatchKey, ParseItem, PlannedBatch, RecordPosition, RejectedRecord, RejectionCode, StixItem } from '@vigie/ingestion-parsers';
 import { Checkpoint, QuarantineEntry } from '@vigie/ingestion-data-access';
 import { BatchLink, BatchObject, Marking } from '@vigie/ontology-contracts';
 
@@ -135,16 +135,15 @@ export class JobPipeline {
   }
 }
 
-const contentOf = (x: BatchObject | BatchLink) => JSON.stringify({ ...x, provenance: undefined });
-
 /**
  * Drops an object (or link) repeated later in the same batch with the same content — two rows
  * naming the same phone — so the ontology does not refuse the first one as a duplicate key.
- * Repeats with different content are left: the ontology writes the last and reports the others.
+ * (The batch builder starts a new batch before a record that repeats a key with different
+ * content, so such repeats are left only within one record: the ontology writes the last.)
  */
-export function dedupeBatch<B extends { objects: BatchObject[]; links: BatchLink[] }>(batch: B): B {
-  const objects = dedupe(batch.objects, (o) => `${o.type}|${o.sourceKey}`);
-  const links = dedupe(batch.links, (l) => l.sourceKey ?? `${l.type}|${l.fromSource ?? ''}:${l.fromSourceKey}|${l.toSource ?? ''}:${l.toSourceKey}|${l.validFrom ?? ''}`);
+export function dedupeBatch<B extends { source?: string; objects: BatchObject[]; links: BatchLink[] }>(batch: B): B {
+  const objects = dedupe(batch.objects, (o) => o.sourceKey);
+  const links = dedupe(batch.links, (l) => linkBatchKey(l, batch.source ?? ''));
   return objects === batch.objects && links === batch.links ? batch : { ...batch, objects, links };
 }
 
@@ -157,7 +156,7 @@ function dedupe<T extends BatchObject | BatchLink>(items: T[], key: (item: T) =>
   const keep = new Array<boolean>(items.length);
   for (let i = items.length - 1; i >= 0; i--) {
     const seen = later.get(keys[i]) ?? new Set<string>();
-    const content = contentOf(items[i]);
+    const content = batchItemContent(items[i]);
     keep[i] = !seen.has(content);
     seen.add(content);
     later.set(keys[i], seen);

@@ -61,4 +61,31 @@ describe('IngestBatchBuilder', () => {
     expect(last?.batch).toEqual({ batchId: `${JOB}:end`, jobId: JOB, source: 's', seq: 0, last: true, objects: [], links: [] });
     expect(builder.nextSeq).toBe(1);
   });
+
+  it('starts a new batch before a record that says something different about a key of the open batch', () => {
+    const office = (i: number, lat: number): BatchObject => ({
+      type: 'Location',
+      sourceKey: 'address:75011:51 rue du Général-de-Gaulle',
+      properties: { point: { lat, lon: 2.35 } },
+      markings: { level: 'NP', compartments: [] },
+      provenance: { recordKey: String(i), line: i + 1 },
+    });
+    // Records 0 and 1 name the office with the same coordinates (kept together), record 3 with others.
+    const sized = [{ objects: [object(0), office(0, 48.8)] }, { objects: [object(1), office(1, 48.8)] }, { objects: [object(2)] }, { objects: [object(3), office(3, 48.9)] }, { objects: [object(4)] }];
+    const batches = run(sized);
+    expect(batches.map((b) => b.records)).toEqual([3, 2]);
+    expect(batches.map((b) => b.batch.objects.map((o) => o.provenance.recordKey ?? o.sourceKey))).toEqual([['p:0', '0', 'p:1', '1', 'p:2'], ['p:3', '3', 'p:4']]);
+    // The same cut again when the file is read again (resume): it depends only on the records.
+    expect(run(sized)).toEqual(batches);
+  });
+
+  it('treats a link repeated with other properties as a conflict too, an identical one not', () => {
+    const link = (i: number, role: string) => ({ type: 'uses', fromSourceKey: 'p:1', toSourceKey: 'phone:1', properties: { role }, markings: { level: 'NP' as const, compartments: [] }, provenance: { recordKey: String(i) } });
+    const builder = new IngestBatchBuilder({ jobId: JOB, source: 's' });
+    expect(builder.add(position(0), [], [link(0, 'a')])).toBeNull();
+    expect(builder.add(position(1), [], [link(1, 'a')])).toBeNull();
+    const closed = builder.add(position(2), [], [link(2, 'b')]);
+    expect(closed?.batch.links.map((l) => l.provenance.recordKey)).toEqual(['0', '1']);
+    expect(builder.flush(true)?.batch.links.map((l) => l.provenance.recordKey)).toEqual(['2']);
+  });
 });

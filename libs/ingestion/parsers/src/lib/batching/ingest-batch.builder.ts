@@ -53,11 +53,33 @@ export function estimateMappedSize(objects: readonly BatchObject[], links: reado
   return n;
 }
 
+/** The key under which the ontology writer knows a link within a batch (its own `sourceKey`, else its type, ends and start). */
+export function linkBatchKey(link: BatchLink, source: string): string {
+  return link.sourceKey ?? `${link.type}|${link.fromSource ?? source}:${link.fromSourceKey}|${link.toSource ?? source}:${link.toSourceKey}|${link.validFrom ?? ''}`;
+}
+
+/** What an object or link says, apart from where it came from: two records saying the same thing about one key do not conflict. */
+export function batchItemContent(item: BatchObject | BatchLink): string {
+  return JSON.stringify({ ...item, provenance: undefined });
+}
+
+/** An item of the open batch, by key; its content is computed only when another record names the same key. */
+interface KeyedItem {
+  item: BatchObject | BatchLink;
+  content?: string;
+}
+
 /**
  * Groups mapped records into INGEST batches by count and size. The cut depends only on the
  * records, so re-reading the same range after a crash yields the same batches (same seq, same
  * `Nats-Msg-Id`, same batch id): JetStream deduplicates the re-published ones. A record is never
  * split between batches; a record larger than `maxBytes` gets a batch of its own.
+ *
+ * A record that says something different about a key already in the open batch (two companies
+ * at one address with different coordinates: one Location, two versions) starts a new batch: the
+ * ontology writer refuses a key repeated with different content within one batch, while across
+ * batches the later record is simply the object's next version — as if the file were cut there.
+ * Repeats with the same content stay in the batch (the runner drops the earlier copy).
  */
 export class IngestBatchBuilder {
   private readonly maxItems: number;
@@ -69,6 +91,8 @@ export class IngestBatchBuilder {
   private records = 0;
   private firstIndex = -1;
   private lastPosition: RecordPosition | null = null;
+  private readonly objectKeys = new Map<string, KeyedItem>();
+  private readonly linkKeys = new Map<string, KeyedItem>();
 
   constructor(private readonly options: IngestBatchBuilderOptions) {
     this.maxItems = Math.min(options.maxItems ?? 1000, MAX_BATCH_RECORDS);
@@ -82,14 +106,32 @@ export class IngestBatchBuilder {
     const size = items === 0 ? 0 : estimateMappedSize(objects, links);
     let closed: PlannedBatch | null = null;
     const count = this.objects.length + this.links.length;
-    if (this.records > 0 && (count + items > this.maxItems || (count > 0 && this.bytes + size > this.maxBytes))) closed = this.close(false);
+    if (this.records > 0 && (count + items > this.maxItems || (count > 0 && this.bytes + size > this.maxBytes) || this.conflicts(objects, links))) closed = this.close(false);
     if (this.records === 0) this.firstIndex = position.index;
-    for (const o of objects) this.objects.push(o);
-    for (const l of links) this.links.push(l);
+    for (const o of objects) {
+      this.objects.push(o);
+      this.objectKeys.set(o.sourceKey, { item: o });
+    }
+    for (const l of links) {
+      this.links.push(l);
+      this.linkKeys.set(linkBatchKey(l, this.options.source), { item: l });
+    }
     this.bytes += size;
     this.records++;
     this.lastPosition = position;
     return closed;
+  }
+
+  /** Whether the record names a key of the open batch with different content. */
+  private conflicts(objects: readonly BatchObject[], links: readonly BatchLink[]): boolean {
+    const differs = (known: KeyedItem | undefined, item: BatchObject | BatchLink) => {
+      if (!known) return false;
+      known.content ??= batchItemContent(known.item);
+      return known.content !== batchItemContent(item);
+    };
+    for (const o of objects) if (differs(this.objectKeys.get(o.sourceKey), o)) return true;
+    for (const l of links) if (differs(this.linkKeys.get(linkBatchKey(l, this.options.source)), l)) return true;
+    return false;
   }
 
   /** Closes the open batch; `last` marks the job's final batch (sent even when empty). */
@@ -122,6 +164,8 @@ export class IngestBatchBuilder {
     this.bytes = 0;
     this.records = 0;
     this.firstIndex = -1;
+    this.objectKeys.clear();
+    this.linkKeys.clear();
     return planned;
   }
 }
