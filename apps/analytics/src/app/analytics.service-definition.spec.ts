@@ -7,6 +7,7 @@ describe('analytics service definition', () => {
       'Migration20261128160000_analytics_projections',
       'Migration20261128180000_analytics_name_vocabulary',
       'Migration20261128181000_analytics_gin_pending_limit',
+      'Migration20261128203000_analytics_tenant_partitions',
     ]);
     expect(analyticsService.healthIndicators?.map((h) => h.name)).toEqual(['ProjectionHealthIndicator']);
   });

@@ -12,6 +12,9 @@ export const searchPropertyFilterSchema = z.discriminatedUnion('op', [
 ]);
 export type SearchPropertyFilter = z.infer<typeof searchPropertyFilterSchema>;
 
+/** Matches counted exactly (and ranked) per search; beyond, `totalExact` is false. */
+export const SEARCH_TOTAL_BOUND = 1000;
+
 export const searchRequestSchema = z.strictObject({
   /** Free text: words (French/English stemming, accents and case ignored) and names (typos, scripts, token order). Empty: filters only. */
   q: z.string().trim().max(500).default(''),
@@ -55,8 +58,14 @@ export type FacetBucket = z.infer<typeof facetBucketSchema>;
 export const searchResponseSchema = z.object({
   items: z.array(searchHitSchema),
   nextCursor: z.string().nullable(),
-  /** Matching objects the caller may see (all pages). */
+  /**
+   * Matching objects the caller may see (all pages), counted exactly up to SEARCH_TOTAL_BOUND
+   * (1,000); beyond it the count stops: `totalExact` is false and `total` is a lower bound (show
+   * "1000+"). The facets are counted over the same bounded set.
+   */
   total: z.number().int().nonnegative(),
+  /** False when the count (and the facets) stopped at the bound; absent only in older answers (exact). */
+  totalExact: z.boolean().optional(),
   facets: z.object({
     types: z.array(facetBucketSchema),
     properties: z.record(z.string(), z.array(facetBucketSchema)),

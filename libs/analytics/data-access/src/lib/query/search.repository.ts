@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FacetBucket, SearchHit, SearchPropertyFilter, SearchRequest, SearchResponse } from '@vigie/analytics-contracts';
-import { AnalyticsException, AnalyticsExceptionCode } from '@vigie/analytics-contracts';
+import { AnalyticsException, AnalyticsExceptionCode, SEARCH_TOTAL_BOUND } from '@vigie/analytics-contracts';
 import { Params, Queryable } from '../db/analytics-db';
 import { highlight, highlightTerms } from '../text/highlight.util';
 import { boundedLevenshtein, nameSkeleton, nameTokens, normaliseName } from '../text/name-normaliser.util';
@@ -91,14 +91,34 @@ export class SearchRepository {
     const q = req.q.trim();
     const where: string[] = [`d.tenant = ${t}`, visibleSql(p, viewer, 'd'), 'NOT d.deleted'];
     if (req.types) where.push(`d.type = ANY (${p.add(req.types)}::text[])`);
-    let score = '0::numeric';
-    let tsq = '';
+    // Filters: each must hold in some document of the object the reader may see — checked on the
+    // candidates as they are found, so the bound below counts filtered objects only.
+    const exists = (pred: string) => {
+      const vis = visibleSql(p, viewer, 'f');
+      return `EXISTS (SELECT 1 FROM doc f WHERE f.tenant = ${t} AND f.object_id = d.object_id AND ${vis} AND ${pred})`;
+    };
+    for (const f of req.filters) where.push(exists(propertyPredicate(p, f, 'f')));
+    if (req.dateRange?.from) where.push(exists(`f.at >= ${p.add(req.dateRange.from)}::timestamptz`));
+    if (req.dateRange?.to) where.push(exists(`f.at <= ${p.add(req.dateRange.to)}::timestamptz`));
+    if (req.dateRange && !req.dateRange.from && !req.dateRange.to) where.push(exists('f.at IS NOT NULL'));
+    if (req.geoBox) {
+      const b = req.geoBox;
+      where.push(exists(`f.lat BETWEEN ${p.add(b.minLat)} AND ${p.add(b.maxLat)} AND f.lon BETWEEN ${p.add(b.minLon)} AND ${p.add(b.maxLon)}`));
+    }
+    // At most `bound` candidate documents per branch are read (and scored): the total and the
+    // facets are exact below it, a lower bound above (totalExact false).
+    const bound = p.add(SEARCH_TOTAL_BOUND + 1);
+    const limit = p.add(req.limit + 1);
+    let ctes: string;
+    let pageSql: string;
+    let cutSql: string;
     if (q) {
       // The ts query is computed once per statement (an InitPlan), not once per candidate row.
-      tsq = `qq AS MATERIALIZED (SELECT ${TSQUERY(p.add(q))} AS tq), `;
       const tq = '(SELECT tq FROM qq)';
-      const match = [`d.tsv @@ ${tq}`];
-      const scores = [`CASE WHEN d.tsv @@ ${tq} THEN ts_rank(d.tsv, ${tq}, 32) ELSE 0 END`];
+      const branches: string[] = [];
+      const text = `CASE WHEN d.tsv @@ ${tq} THEN ts_rank(d.tsv, ${tq}, 32) ELSE 0 END`;
+      const scores = [text];
+      let fuzzyMatch: string | undefined;
       if (req.fuzzy) {
         // Fuzzy: each query token, corrected against the tenant's name vocabulary, must be present
         // as a consonant skeleton (index), then candidates are ranked by word similarity — computed
@@ -108,55 +128,51 @@ export class SearchRepository {
         if (qn) scores.push(`word_similarity(${p.add(qn)}, d.names)`);
         if (skel) {
           const sk = p.add(skel);
-          match.push(`d.skel @@ to_tsquery('simple', ${sk})`);
-          scores.push(`CASE WHEN d.skel @@ to_tsquery('simple', ${sk}) THEN 0.45 ELSE 0 END`);
+          fuzzyMatch = `d.skel @@ to_tsquery('simple', ${sk})`;
+          scores.push(`CASE WHEN ${fuzzyMatch} THEN 0.45 ELSE 0 END`);
         }
       }
-      where.push(`(${match.join(' OR ')})`);
-      score = `round(max(greatest(${scores.join(', ')}))::numeric, 6)`;
+      const score = `greatest(${scores.join(', ')})`;
+      // Two bounded branches: documents matching the words (full text), then those matching only
+      // the fuzzy names — so a frequent word cannot crowd the fuzzy matches out of the bound.
+      branches.push(`SELECT d.object_id, d.type, ${score} AS score FROM doc d WHERE ${where.join(' AND ')} AND d.tsv @@ ${tq} LIMIT ${bound}`);
+      if (fuzzyMatch) {
+        branches.push(`SELECT d.object_id, d.type, ${score} AS score FROM doc d WHERE ${where.join(' AND ')} AND ${fuzzyMatch} AND NOT (d.tsv @@ ${tq}) LIMIT ${bound}`);
+      }
+      ctes = `qq AS MATERIALIZED (SELECT ${TSQUERY(p.add(q))} AS tq),
+        ${branches.map((b, i) => `b${i} AS MATERIALIZED (${b})`).join(',\n        ')},
+        hits AS MATERIALIZED (
+          SELECT object_id, min(type) AS type, round(max(score)::numeric, 6) AS score
+          FROM (${branches.map((_, i) => `SELECT * FROM b${i}`).join(' UNION ALL ')}) c GROUP BY object_id)`;
+      cutSql = branches.map((_, i) => `(SELECT count(*) FROM b${i}) >= ${bound}`).join(' OR ');
+      const page = cursor ? `WHERE (h.score < ${p.add(cursor.s)}::numeric OR (h.score = ${p.add(cursor.s)}::numeric AND h.object_id > ${p.add(cursor.id)}::uuid))` : '';
+      pageSql = `SELECT h.object_id, h.type, h.score::text AS score FROM hits h ${page} ORDER BY h.score DESC, h.object_id LIMIT ${limit}`;
     } else {
+      // Filters only: pages in id order straight from the index; the counts over the first `bound` objects.
       where.push('d.seq = 0');
+      ctes = `hits AS MATERIALIZED (SELECT d.object_id, d.type, 0::numeric AS score FROM doc d WHERE ${where.join(' AND ')} LIMIT ${bound})`;
+      cutSql = `(SELECT count(*) FROM hits) >= ${bound}`;
+      const after = cursor ? ` AND d.object_id > ${p.add(cursor.id)}::uuid` : '';
+      pageSql = `SELECT d.object_id, d.type, '0' AS score FROM doc d WHERE ${where.join(' AND ')}${after} ORDER BY d.object_id LIMIT ${limit}`;
     }
-    // Filters: each must hold in some document of the object the reader may see.
-    const conditions: string[] = [];
-    const exists = (pred: string) => {
-      const vis = visibleSql(p, viewer, 'f');
-      return `EXISTS (SELECT 1 FROM doc f WHERE f.tenant = ${t} AND f.object_id = h.object_id AND ${vis} AND ${pred})`;
-    };
-    for (const f of req.filters) conditions.push(exists(propertyPredicate(p, f, 'f')));
-    if (req.dateRange?.from) conditions.push(exists(`f.at >= ${p.add(req.dateRange.from)}::timestamptz`));
-    if (req.dateRange?.to) conditions.push(exists(`f.at <= ${p.add(req.dateRange.to)}::timestamptz`));
-    if (req.dateRange && !req.dateRange.from && !req.dateRange.to) conditions.push(exists('f.at IS NOT NULL'));
-    if (req.geoBox) {
-      const b = req.geoBox;
-      conditions.push(exists(`f.lat BETWEEN ${p.add(b.minLat)} AND ${p.add(b.maxLat)} AND f.lon BETWEEN ${p.add(b.minLon)} AND ${p.add(b.maxLon)}`));
-    }
-    const page: string[] = [];
-    if (cursor) page.push(`(h.score < ${p.add(cursor.s)}::numeric OR (h.score = ${p.add(cursor.s)}::numeric AND h.object_id > ${p.add(cursor.id)}::uuid))`);
-    const limit = p.add(req.limit + 1);
     const facetSelects = req.facets.map((name) => {
       const n = p.add(name);
       const vis = visibleSql(p, viewer, 'f');
       return `(SELECT coalesce(json_agg(json_build_object('value', value, 'count', count) ORDER BY count DESC, value), '[]') FROM (
           SELECT v.x #>> '{}' AS value, count(DISTINCT f.object_id)::int AS count
-          FROM filtered h JOIN doc f ON f.tenant = ${t} AND f.object_id = h.object_id AND ${vis} AND f.props ? ${n}
+          FROM hits h JOIN doc f ON f.tenant = ${t} AND f.object_id = h.object_id AND ${vis} AND f.props ? ${n}
           CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(f.props -> ${n}) = 'array' THEN f.props -> ${n} ELSE jsonb_build_array(f.props -> ${n}) END) v(x)
           WHERE jsonb_typeof(v.x) IN ('string', 'number', 'boolean')
           GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50) fb)`;
     });
     const sql = `
-      WITH ${tsq}hits AS (
-        SELECT d.object_id, min(d.type) AS type, ${score} AS score FROM doc d WHERE ${where.join(' AND ')} GROUP BY d.object_id
-      ), filtered AS MATERIALIZED (
-        SELECT h.* FROM hits h ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-      )
+      WITH ${ctes}
       SELECT
-        (SELECT coalesce(json_agg(pg ORDER BY pg.score DESC, pg.object_id), '[]') FROM (
-           SELECT h.object_id, h.type, h.score::text AS score FROM filtered h ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
-           ORDER BY h.score DESC, h.object_id LIMIT ${limit}) pg) AS page,
-        (SELECT count(*)::int FROM filtered) AS total,
+        (SELECT coalesce(json_agg(pg ORDER BY pg.score DESC, pg.object_id), '[]') FROM (${pageSql}) pg) AS page,
+        (SELECT count(*)::int FROM hits) AS total,
+        (${cutSql}) AS cut,
         (SELECT coalesce(json_agg(json_build_object('value', type, 'count', count) ORDER BY count DESC, type), '[]') FROM (
-           SELECT type, count(*)::int AS count FROM filtered GROUP BY type) tf) AS types
+           SELECT type, count(*)::int AS count FROM hits GROUP BY type) tf) AS types
         ${facetSelects.map((s, i) => `, ${s} AS facet_${i}`).join('')}`;
     const res = await this.db.query<Record<string, unknown>>(sql, p.values);
     const row = res.rows[0];
@@ -171,6 +187,7 @@ export class SearchRepository {
       items,
       nextCursor: more && last ? encodeCursor({ s: last.score, id: last.object_id, h: hash }) : null,
       total: row.total as number,
+      totalExact: !(row.cut as boolean),
       facets: { types: row.types as FacetBucket[], properties },
     };
   }
