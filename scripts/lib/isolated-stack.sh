@@ -44,16 +44,32 @@ iso_prepare() {
 }
 
 # Starts the stack, prepares it like `npm run up` (migrations, streams, realms) and starts the services.
+# Keycloak (a JVM, minutes on a loaded machine) starts in the background while the migrations and
+# the streams, which need only PostgreSQL and NATS, are done.
 iso_up() {
-  bash scripts/stack/up.sh
+  local kc_pid kc_log="$VIGIE_STATE_DIR/keycloak-start.log"
+  bash scripts/stack/up.sh postgres nats
+  iso_load_env
+  bash scripts/stack/up.sh keycloak >"$kc_log" 2>&1 &
+  kc_pid=$!
+  node scripts/lib/services.cjs migrate
+  node scripts/lib/services.cjs setup-streams
+  if ! wait "$kc_pid"; then
+    cat "$kc_log" >&2
+    iso_die "keycloak did not start (log above)"
+  fi
+  cat "$kc_log" >&2
+  iso_load_env
+  node -e 'require("./scripts/lib/services.cjs").runCommand("identity", "reconcile-realms")' >/dev/null
+  node scripts/lib/services.cjs start
+}
+
+# Exports the variables of the private stack's stack.env.
+iso_load_env() {
   set -a
   # shellcheck source=/dev/null
   . "$VIGIE_STATE_DIR/stack.env"
   set +a
-  node scripts/lib/services.cjs migrate
-  node scripts/lib/services.cjs setup-streams
-  node -e 'require("./scripts/lib/services.cjs").runCommand("identity", "reconcile-realms")' >/dev/null
-  node scripts/lib/services.cjs start
 }
 
 # Stops the services and the stack; removes the data unless VIGIE_ISO_KEEP=1.
