@@ -2,7 +2,10 @@
 // Write throughput of INGEST batches into the ontology (objects + links per second), beside a raw
 // COPY of the same rows into a bare table, measured in the same run on the same PostgreSQL.
 //
-//   node tests/bench/ontology-write/ontology-write.bench.js [--batches 20] [--batch-objects 500]
+//   node tests/bench/ontology-write/ontology-write.bench.js [--batches 20] [--batch-objects 500] [--per-pull 8]
+//
+// --per-pull: batches written together as the INGEST consumer does with one pull (`writeMany`: one
+// transaction, then `publishWritten`); 1 = each batch on its own (`write`).
 //
 // Needs the local stack (npm run stack:up; ontology migrated). Drives the ontology's IngestService
 // directly (the code behind the `ontology-writer` consumer): validation and normalisation, the
@@ -29,6 +32,7 @@ function arg(name, fallback) {
 }
 const BATCHES = arg('batches', 20);
 const BATCH_OBJECTS = arg('batch-objects', 500);
+const PER_PULL = arg('per-pull', 8);
 
 const GIVEN = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Karim', 'Leïla', 'Olivier', 'Camille', 'Nadia', 'Thomas', 'Inès', 'Lucas', 'Aïcha', 'Hugo', 'Chloé', 'Mehdi'];
 const FAMILY = ['Martin', 'Bernard', 'Dubois', 'Durand', 'Lefèvre', 'Moreau', 'Haddad', 'Benali', 'Petit', 'Roux', 'Fournier', 'Girard', 'Bonnet', 'Mercier', 'Lambert', 'Faure'];
@@ -89,11 +93,15 @@ async function main() {
   let merged = 0;
   let queued = 0;
   let t0 = performance.now();
-  for (const b of batches) {
-    const r = await ingest.write(actor, b);
-    merged += r.merged;
-    queued += r.queuedForReview;
-    if (r.rejected.length) throw new Error(`bench batch refused records: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+  for (let i = 0; i < batches.length; i += PER_PULL) {
+    // As the INGEST consumer handles one pull: its batches in one transaction, then their events published.
+    const written = await ingest.writeMany(batches.slice(i, i + PER_PULL).map((batch) => ({ actor, batch })));
+    await ingest.publishWritten(written);
+    for (const { processed: r } of written) {
+      merged += r.merged;
+      queued += r.queuedForReview;
+      if (r.rejected.length) throw new Error(`bench batch refused records: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+    }
   }
   const firstMs = performance.now() - t0;
 
@@ -149,6 +157,7 @@ async function main() {
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     machine: { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0] * 10) / 10, node: process.version },
     batches: BATCHES,
+    batchesPerTransaction: PER_PULL,
     batchSize: { objects: BATCH_OBJECTS, links: BATCH_OBJECTS / 2 },
     records: {
       objects,

@@ -61,9 +61,15 @@ export class IngestWriter {
   async storedObjects(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
     if (!sourceKeys.length) return new Map();
     const rows = await sql.query<StoredRecordState>(
-      `SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM object
-       WHERE tenant = ? AND source = ? AND source_key = ANY(?::text[])`,
-      [tenant, source, pgArray(sourceKeys)],
+      // A unique-index probe per key (see endObjects): with the tenant a constant, a tenant whose
+      // statistics lag behind its growth (a large import) got a scan of all its rows per batch.
+      `SELECT s.* FROM (SELECT DISTINCT k FROM unnest(?::text[]) AS k) keys
+       CROSS JOIN LATERAL (
+         SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM object
+         WHERE tenant = (SELECT ?::text) AND source = (SELECT ?::text) AND source_key = keys.k
+         OFFSET 0
+       ) s`,
+      [pgArray(sourceKeys), tenant, source],
     );
     return new Map(rows.map((r) => [r.source_key, r]));
   }
@@ -71,9 +77,15 @@ export class IngestWriter {
   async storedLinks(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
     if (!sourceKeys.length) return new Map();
     const rows = await sql.query<StoredRecordState>(
-      `SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM link
-       WHERE tenant = ? AND source = ? AND source_key = ANY(?::text[])`,
-      [tenant, source, pgArray(sourceKeys)],
+      // A unique-index probe per key (see endObjects): with the tenant a constant, a tenant whose
+      // statistics lag behind its growth (a large import) got a scan of all its rows per batch.
+      `SELECT s.* FROM (SELECT DISTINCT k FROM unnest(?::text[]) AS k) keys
+       CROSS JOIN LATERAL (
+         SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM link
+         WHERE tenant = (SELECT ?::text) AND source = (SELECT ?::text) AND source_key = keys.k
+         OFFSET 0
+       ) s`,
+      [pgArray(sourceKeys), tenant, source],
     );
     return new Map(rows.map((r) => [r.source_key, r]));
   }
@@ -82,10 +94,15 @@ export class IngestWriter {
   async endObjects(sql: Sql, tenant: string, refs: { source: string; sourceKey: string }[]): Promise<Map<string, EndObject>> {
     if (!refs.length) return new Map();
     const rows = await sql.query<EndObject>(
-      `SELECT o.id, o.type, o.source, o.source_key, o.deleted_at FROM object o
-       JOIN jsonb_to_recordset(?::jsonb) AS r(source text, source_key text) ON o.source = r.source AND o.source_key = r.source_key
-       WHERE o.tenant = ?`,
-      [JSON.stringify(refs.map((r) => ({ source: r.source, source_key: r.sourceKey }))), tenant],
+      // One unique-index probe per distinct reference (LATERAL with the full key, the tenant a parameter
+      // of the probe): never a scan of the tenant's objects, whatever the tenant's statistics say.
+      `SELECT o.id, o.type, o.source, o.source_key, o.deleted_at
+       FROM (SELECT DISTINCT tenant, source, source_key FROM jsonb_to_recordset(?::jsonb) AS r(tenant text, source text, source_key text)) r
+       CROSS JOIN LATERAL (
+         SELECT x.id, x.type, x.source, x.source_key, x.deleted_at FROM object x WHERE x.tenant = r.tenant AND x.source = r.source AND x.source_key = r.source_key
+         OFFSET 0
+       ) o`,
+      [JSON.stringify(refs.map((r) => ({ tenant, source: r.source, source_key: r.sourceKey })))],
     );
     return new Map(rows.map((r) => [endKey(r.source, r.source_key), r]));
   }

@@ -29,6 +29,28 @@ export class OutboxRepository {
   }
 
   /**
+   * `add`, returning each message with its id (the ingest hot path publishes from memory, then
+   * deletes the rows by id with `remove`, instead of reading the payloads back).
+   */
+  async addEntries(sql: Sql, messages: readonly OutboxMessage[]): Promise<PendingOutboxMessage[]> {
+    if (!messages.length) return [];
+    const rows = await sql.query<{ id: string; msg_id: string }>(
+      `INSERT INTO outbox (subject, msg_id, payload)
+       SELECT r.subject, r.msg_id, r.payload FROM jsonb_to_recordset(?::jsonb) AS r(subject text, msg_id text, payload jsonb)
+       RETURNING id::text AS id, msg_id`,
+      [JSON.stringify(messages.map((m) => ({ subject: m.subject, msg_id: m.msgId, payload: m.payload })))],
+    );
+    return pairById(messages, rows);
+  }
+
+  /** Deletes published messages by id (one statement, no payload read back). */
+  async remove(sql: Sql, ids: readonly string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const rows = await sql.query<{ n: number }>(`WITH d AS (DELETE FROM outbox WHERE id = ANY(?::bigint[]) RETURNING 1) SELECT count(*)::int AS n FROM d`, [pgArray([...ids])]);
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
    * Takes (deletes, inside the caller's transaction) the messages with these ids that are still
    * pending, by primary key: a writer publishes exactly what it committed without scanning the
    * table (whose dead rows, under insert/delete churn and an old snapshot elsewhere in the
@@ -57,4 +79,22 @@ export class OutboxRepository {
     );
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload }));
   }
+}
+
+/**
+ * Pairs inserted rows (id, msg_id) with their messages. Messages sharing a msg_id (JetStream keeps
+ * one of them anyway) take the ids in increasing order.
+ */
+function pairById(messages: readonly OutboxMessage[], rows: { id: string; msg_id: string }[]): PendingOutboxMessage[] {
+  const idsByMsgId = new Map<string, string[]>();
+  for (const r of [...rows].sort((a, b) => Number(a.id) - Number(b.id))) {
+    const list = idsByMsgId.get(r.msg_id);
+    if (list) list.push(r.id);
+    else idsByMsgId.set(r.msg_id, [r.id]);
+  }
+  return messages.map((m) => {
+    const id = idsByMsgId.get(m.msgId)?.shift();
+    if (id === undefined) throw new Error(`outbox insert returned no id for message ${m.msgId}`);
+    return { id, subject: m.subject, msgId: m.msgId, payload: m.payload };
+  });
 }

@@ -120,12 +120,21 @@ export class ResolutionRepository {
   async identityMatches(sql: Sql, tenant: string, objectIds: string[]): Promise<{ a: string; b: string; key: string; object_type: string }[]> {
     if (!objectIds.length) return [];
     return sql.query(
-      `SELECT k1.object_id AS a, k2.object_id AS b, k1.key, k1.object_type
-       FROM identity_key k1
-       JOIN identity_key k2 ON k2.tenant = k1.tenant AND k2.object_type = k1.object_type AND k2.key = k1.key AND k2.object_id <> k1.object_id
+      // The batch's keys are found by object id, then each key's other holders by the full primary key
+      // prefix: written so that no plan scans the tenant's keys (a tenant growing faster than its
+      // statistics, e.g. during a large import, made the planner pick a per-tenant scan, quadratic).
+      `WITH mine AS MATERIALIZED (
+         SELECT tenant, object_type, key, object_id FROM identity_key WHERE object_id = ANY(?::uuid[])
+       )
+       SELECT m.object_id AS a, k2.object_id AS b, m.key, m.object_type
+       FROM mine m
+       CROSS JOIN LATERAL (
+         SELECT k.object_id FROM identity_key k WHERE k.tenant = m.tenant AND k.object_type = m.object_type AND k.key = m.key AND k.object_id <> m.object_id
+         OFFSET 0
+       ) k2
        JOIN object o ON o.id = k2.object_id AND o.deleted_at IS NULL
-       WHERE k1.tenant = ? AND k1.object_id = ANY(?::uuid[])`,
-      [tenant, pgArray(objectIds)],
+       WHERE m.tenant = ?`,
+      [pgArray(objectIds), tenant],
     );
   }
 

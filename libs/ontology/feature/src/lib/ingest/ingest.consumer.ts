@@ -4,10 +4,9 @@ import { Actor, ActorResolver } from '@vigie/shared-auth';
 import { ErrorKind, Headers, VigieException } from '@vigie/shared-contracts';
 import { IngestBatch, ingestBatchSubmitted, INGEST_STREAM } from '@vigie/ontology-contracts';
 import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, PoisonMessageError, readHeader } from '@vigie/shared-messaging';
-import { OutboxPublisher } from '../services/outbox-publisher.service';
-import { IngestService } from './ingest.service';
+import { IngestService, IngestWritten } from './ingest.service';
 
-/** INGEST messages pulled and handled together (one outbox publish, then their acks). */
+/** INGEST messages pulled and handled together (one transaction, one outbox publish, then their acks). */
 export const INGEST_MESSAGES_PER_PULL = 8;
 
 /** The ontology writer's durable consumer on INGEST, declared by `setup-streams` (service definition `consumers`). */
@@ -43,7 +42,6 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly actors: ActorResolver,
     private readonly ingest: IngestService,
-    private readonly outbox: OutboxPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,11 +51,12 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       deadLetterSubject: INGEST_DEAD_LETTER_SUBJECT,
       batchSize: INGEST_MESSAGES_PER_PULL,
       handleBatch: async (items) => {
-        // Each message is its own transaction; the outbox of all of them is published once, before
-        // the messages are acknowledged (an ack still means: written AND its events on JetStream).
-        const outboxIds: string[] = [];
-        for (const { payload, msg } of items) outboxIds.push(...(await this.write(await this.verify(msg), payload)));
-        await this.outbox.publish(outboxIds);
+        // All the messages of a pull in ONE transaction (each its own report), then their outbox
+        // published, then they are acknowledged: an ack still means "written AND its events on
+        // JetStream". A refused batch rolls the pull back; the consumer retries its messages one by one.
+        const work: { actor: Actor; batch: IngestBatch }[] = [];
+        for (const { payload, msg } of items) work.push({ actor: await this.verify(msg), batch: payload });
+        await this.ingest.publishWritten(await this.write(work));
       },
       logger: {
         warn: (obj, msg) => this.logger.warn(`${msg} ${JSON.stringify(obj)}`),
@@ -71,9 +70,9 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     await this.consumer?.stop();
   }
 
-  private async write(actor: Actor, batch: IngestBatch): Promise<string[]> {
+  private async write(work: { actor: Actor; batch: IngestBatch }[]): Promise<IngestWritten[]> {
     try {
-      return (await this.ingest.writeUnpublished(actor, batch)).outboxIds;
+      return await this.ingest.writeMany(work);
     } catch (error) {
       // A refusal retrying cannot cure (markings above the uploader's clearance, a forbidden
       // publisher): dead-lettered at once with the reason, ingestion quarantines the batch's records.

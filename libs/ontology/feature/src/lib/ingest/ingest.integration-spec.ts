@@ -97,6 +97,49 @@ describe('INGEST batches written idempotently (real PostgreSQL and NATS)', () =>
     expect((await kit.links.list(np, { objectId: before!.id, direction: 'out', filters: [], includeDeleted: false, limit: 10 })).items.map((l) => l.type)).toEqual(['uses']);
   });
 
+  it('writes the batches of one pull in one transaction, each with its own report, all or nothing; publishes and clears their outbox rows', async () => {
+    const one = batch({ source: 'pull-a', jobId: 'job-pull', seq: 0, objects: [{ type: 'Phone', sourceKey: 'T-9', properties: { number: '06 99 88 77 66' }, markings: NP }] });
+    const two = batch({
+      source: 'pull-a',
+      jobId: 'job-pull',
+      seq: 1,
+      // The second batch sees the first one's rows (same transaction): T-9 is unchanged, its link resolves.
+      objects: [
+        { type: 'Phone', sourceKey: 'T-9', properties: { number: '06 99 88 77 66' }, markings: NP },
+        { type: 'Person', sourceKey: 'P-9', properties: { fullName: 'Jules Verne' }, markings: NP },
+      ],
+      links: [{ type: 'uses', fromSourceKey: 'P-9', toSourceKey: 'T-9', markings: NP }],
+    });
+    const refused = batch({ source: 'pull-a', jobId: 'job-pull', seq: 2, objects: [{ type: 'Person', sourceKey: 'P-10', properties: { fullName: 'X' }, markings: NP }] });
+    // A refused batch (here: a publisher without the ingest role) rolls the whole pull back.
+    await expect(
+      kit.ingest.writeMany([
+        { actor: ingestion, batch: one },
+        { actor: actorOf(tenant, 'TS', [], ['vigie-auditor']), batch: refused },
+      ]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const before = await kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM object WHERE tenant = ? AND source = 'pull-a'`, [tenant]));
+    expect(before[0]?.n).toBe(0);
+
+    const written = await kit.ingest.writeMany([
+      { actor: ingestion, batch: one },
+      { actor: ingestion, batch: two },
+    ]);
+    expect(written.map((w) => [w.processed.seq, w.processed.objects, w.processed.links.created])).toEqual([
+      [0, { created: 1, updated: 0, unchanged: 0 }, 0],
+      [1, { created: 1, updated: 0, unchanged: 1 }, 1],
+    ]);
+    // Each batch's messages: its changes, its object.ingest audit event, its report last.
+    expect(written.map((w) => w.messages[w.messages.length - 1]?.msgId)).toEqual(['processed:job-pull:0', 'processed:job-pull:1']);
+    const ids = written.flatMap((w) => w.messages.map((m) => m.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    const queued = await kit.db.read((sql) => sql.query<{ msg_id: string }>(`SELECT msg_id FROM outbox WHERE id = ANY(?::bigint[]) ORDER BY id`, [`{${ids.join(',')}}`]));
+    expect(queued.map((r) => r.msg_id).sort()).toEqual(written.flatMap((w) => w.messages.map((m) => m.msgId)).sort());
+    await kit.ingest.publishWritten(written);
+    const left = await kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY(?::bigint[])`, [`{${ids.join(',')}}`]));
+    expect(left[0]?.n).toBe(0);
+  });
+
   it('refuses a publisher without the ingest role', async () => {
     await expect(kit.ingest.write(actorOf(tenant, 'TS', [], ['vigie-auditor']), registry)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

@@ -21,7 +21,9 @@ import {
   OntologyDatabase,
   OutboxMessage,
   OutboxRepository,
+  PendingOutboxMessage,
   rankOf,
+  Sql,
 } from '@vigie/ontology-data-access';
 import { assertLinkEnds, assertValidity, changedProperties, diffVersions, validateProperties } from '@vigie/ontology-domain';
 import { PolicyAction } from '@vigie/shared-policy';
@@ -35,6 +37,27 @@ import { assertWithinUploaderClearance } from './uploader-clearance';
 import { contentHash, normaliseMarking, toLinkView, toObjectView } from '../views/object-state';
 
 type Rejection = Omit<BatchRejection, 'kind'>;
+
+/** A batch written by `IngestService.writeMany`, committed, not yet published. */
+export interface IngestWritten {
+  processed: BatchProcessedPayload;
+  /** The batch's outbox messages (changes, audit event, report) with their outbox ids, for `publishMessages`. */
+  messages: PendingOutboxMessage[];
+  /** Outbox ids of the merge events the deterministic resolution added, for `publish` by id. */
+  resolutionOutboxIds: string[];
+}
+
+interface PreparedBatch {
+  actor: Actor;
+  batch: IngestBatch;
+  tenant: string;
+  document: Awaited<ReturnType<OntologyTypesService['current']>>['document'];
+  objectTypes: Map<string, ObjectType>;
+  linkTypes: Map<string, LinkType>;
+  rejected: BatchRejection[];
+  provenanceOf: (p: { recordKey?: string; line?: number }) => Provenance;
+  objects: (ObjectRecordToWrite & { typeDef: ObjectType })[];
+}
 
 
 function reject(sourceKey: string, provenance: { recordKey?: string; line?: number }, code: string, message: string): Rejection {
@@ -73,20 +96,59 @@ export class IngestService {
   /**
    * Writes one batch in ONE transaction (records, history, deterministic resolution, events and the
    * `batch.processed` report in the outbox), then publishes exactly the outbox messages it
-   * committed (by id: no outbox scan); a failed publish leaves them for the next flush.
+   * committed (from memory, then deletes their rows); a failed publish leaves them for the next flush.
    */
   async write(actor: Actor, batch: IngestBatch): Promise<BatchProcessedPayload> {
-    const { processed, outboxIds } = await this.writeUnpublished(actor, batch);
-    await this.outboxPublisher.publish(outboxIds);
-    return processed;
+    const [written] = await this.writeMany([{ actor, batch }]);
+    await this.publishWritten([written]);
+    return written.processed;
   }
 
   /**
    * `write` without publishing: returns the ids of the outbox messages it committed, for the caller
-   * to publish (`OutboxPublisher.publish`) — the INGEST consumer publishes those of all the
-   * messages of a pull at once, before acknowledging them.
+   * to publish (`OutboxPublisher.publish`).
    */
   async writeUnpublished(actor: Actor, batch: IngestBatch): Promise<{ processed: BatchProcessedPayload; outboxIds: string[] }> {
+    const [written] = await this.writeMany([{ actor, batch }]);
+    return { processed: written.processed, outboxIds: [...written.resolutionOutboxIds, ...written.messages.map((m) => m.id)] };
+  }
+
+  /**
+   * Writes several batches in ONE transaction, one after the other (each sees the previous ones'
+   * rows, exactly as if written in turn; each has its own `batch.processed` report and audit event),
+   * with ONE outbox insert for all their messages. Nothing is published: the caller publishes with
+   * `publishWritten` once this resolved (committed). Any failure rolls every batch back — the INGEST
+   * consumer then retries the messages one by one, so one refused batch does not hold the others.
+   */
+  async writeMany(items: readonly { actor: Actor; batch: IngestBatch }[]): Promise<IngestWritten[]> {
+    const prepared: PreparedBatch[] = [];
+    for (const { actor, batch } of items) prepared.push(await this.prepare(actor, batch));
+    return this.db.transaction(async (sql) => {
+      const results: { processed: BatchProcessedPayload; events: OutboxMessage[]; resolutionOutboxIds: string[] }[] = [];
+      for (const p of prepared) results.push(await this.writeIn(sql, p));
+      const added = await this.outbox.addEntries(sql, results.flatMap((r) => r.events));
+      let offset = 0;
+      return results.map((r) => {
+        const messages = added.slice(offset, offset + r.events.length);
+        offset += r.events.length;
+        return { processed: r.processed, messages, resolutionOutboxIds: r.resolutionOutboxIds };
+      });
+    });
+  }
+
+  /**
+   * Publishes what `writeMany` committed: the batches' messages from memory, the resolution's merge
+   * events by id. Throws if JetStream did not acknowledge (the rows stay for the periodic flush).
+   */
+  async publishWritten(written: readonly IngestWritten[]): Promise<void> {
+    await Promise.all([
+      this.outboxPublisher.publishMessages(written.flatMap((w) => w.messages)),
+      this.outboxPublisher.publish(written.flatMap((w) => w.resolutionOutboxIds)),
+    ]);
+  }
+
+  /** Checks and normalises a batch before any SQL (pure, except the tenant's ontology document). */
+  private async prepare(actor: Actor, batch: IngestBatch): Promise<PreparedBatch> {
     requirePermission(actor, PolicyAction.Ingest);
     assertWithinUploaderClearance(batch);
     const tenant = actor.tenant;
@@ -127,10 +189,16 @@ export class IngestService {
       });
     });
 
+    return { actor, batch, tenant, document, objectTypes, linkTypes, rejected, provenanceOf, objects };
+  }
+
+  /** The batch's statements inside the caller's transaction; returns its report and its outbox messages (not yet inserted). */
+  private async writeIn(sql: Sql, p: PreparedBatch): Promise<{ processed: BatchProcessedPayload; events: OutboxMessage[]; resolutionOutboxIds: string[] }> {
+    const { actor, batch, tenant, document, objectTypes, linkTypes, rejected, provenanceOf, objects } = p;
     const counts = { objects: { created: 0, updated: 0, unchanged: 0 }, links: { created: 0, updated: 0, unchanged: 0 } };
     const events: OutboxMessage[] = [];
 
-    const written = await this.db.transaction(async (sql) => {
+    {
       const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects.map((o) => o.sourceKey));
       const toWrite: ObjectRecordToWrite[] = [];
       for (const o of objects) {
@@ -264,10 +332,8 @@ export class IngestService {
         rejected,
         entityIds: er.entityIds,
       });
-      // The changes, their audit event and the batch report: one multi-row outbox INSERT, committed with the data.
-      const added = await this.outbox.add(sql, [...events, { subject: batchProcessed.subject, msgId: processedId, payload: processed }]);
-      return { processed, outboxIds: [...(er.outboxIds ?? []), ...added] };
-    });
-    return written;
+      // The changes, their audit event and the batch report: inserted into the outbox by the caller, committed with the data.
+      return { processed, events: [...events, { subject: batchProcessed.subject, msgId: processedId, payload: processed }], resolutionOutboxIds: er.outboxIds ?? [] };
+    }
   }
 }

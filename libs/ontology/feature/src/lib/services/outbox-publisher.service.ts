@@ -1,10 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { JSONCodec } from 'nats';
 import { EventPublisher } from '@vigie/shared-messaging';
-import { OntologyDatabase, OutboxRepository } from '@vigie/ontology-data-access';
+import { OntologyDatabase, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
 
 const codec = JSONCodec<unknown>();
 const PAGE = 500;
+/** Publishes in flight at once when publishing from memory (JetStream acknowledges them as they land). */
+export const PUBLISH_WINDOW = 1024;
 /** Age from which the periodic flush takes a message (younger ones are their writer's to publish). */
 const LEFTOVER_AGE_MS = 3000;
 
@@ -66,6 +68,28 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
       });
     }
     return total;
+  }
+
+  /**
+   * Publishes messages the caller committed to the outbox and still holds in memory (ids from
+   * `OutboxRepository.addEntries`): no transaction around the publishes and no payload read back —
+   * up to `PUBLISH_WINDOW` publishes in flight, then ONE delete of their rows. Throws if JetStream
+   * did not acknowledge one (every row stays for the periodic flush; `Nats-Msg-Id` makes the repeat
+   * harmless). A periodic flush that took some of these rows meanwhile publishes them again: also
+   * deduplicated by id.
+   */
+  async publishMessages(messages: readonly PendingOutboxMessage[]): Promise<number> {
+    if (!messages.length) return 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < messages.length) {
+        const m = messages[next++];
+        await this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PUBLISH_WINDOW, messages.length) }, worker));
+    await this.db.read((sql) => this.outbox.remove(sql, messages.map((m) => m.id)));
+    return messages.length;
   }
 
   private async drain(olderThanMs: number): Promise<number> {
