@@ -125,10 +125,13 @@ export class GraphRepository {
     const room = p.add(limit - new Set(seeds).size);
     const twoHops = p.add(hops >= 2);
     const cols = 'l.id, l.type, l.from_id, l.to_id, l.directed, l.valid_from, l.valid_to, l.level, l.compartments, l.from_type, l.to_type';
-    // Links touching a set (array expression, so both branches are index scans), the other end's type filtered.
+    // Links touching a set (array expression, so both branches are index-only scans of the covering
+    // indexes), the other end's type filtered. UNION ALL: a link with both ends in the set comes
+    // twice — counted with count(DISTINCT id) and returned once (below) — instead of a sort of
+    // every wide row to remove duplicates (the cost of hub neighbourhoods).
     const touching = (ids: string, guard = 'TRUE') =>
       `SELECT ${cols} FROM link l WHERE ${guard} AND l.tenant = ${t} AND l.from_id = ANY (${ids}) AND ${common.join(' AND ')}${types ? ` AND l.to_type = ANY (${types}::text[])` : ''}
-       UNION
+       UNION ALL
        SELECT ${cols} FROM link l WHERE ${guard} AND l.tenant = ${t} AND l.to_id = ANY (${ids}) AND ${common.join(' AND ')}${types ? ` AND l.from_type = ANY (${types}::text[])` : ''}`;
     const visO = visibleSql(p, viewer, 'o');
     const visTitle = visibleSql(p, viewer, 'o', 'title_level', 'title_compartments');
@@ -144,7 +147,7 @@ export class GraphRepository {
         SELECT x.* FROM (${touching('ARRAY(SELECT id FROM d1 WHERE depth = 1)', `${twoHops}::boolean AND (SELECT fresh <= kept FROM c1)`)}) x
         WHERE NOT EXISTS (SELECT 1 FROM e1 WHERE e1.id = x.id)),
       f2 AS MATERIALIZED (
-        SELECT x.id, row_number() OVER (ORDER BY x.id) AS rn FROM (SELECT from_id AS id FROM e2 UNION SELECT to_id FROM e2) x
+        SELECT x.id, row_number() OVER (ORDER BY x.id) AS rn FROM (SELECT DISTINCT y.id FROM e2, LATERAL (VALUES (e2.from_id), (e2.to_id)) y(id)) x
         WHERE NOT EXISTS (SELECT 1 FROM d1 WHERE d1.id = x.id)),
       c2 AS MATERIALIZED (SELECT count(*) AS fresh, least(count(*), greatest(${room}::bigint - (SELECT kept FROM c1), 0)) AS kept FROM f2),
       d AS MATERIALIZED (SELECT id, depth FROM d1 UNION ALL SELECT id, 2 FROM f2 WHERE rn <= (SELECT kept FROM c2)),
@@ -158,12 +161,16 @@ export class GraphRepository {
         (SELECT json_agg(kept) FROM kept) AS edges,
         (SELECT fresh > kept FROM c1) OR (SELECT fresh > kept FROM c2) AS truncated,
         ((SELECT fresh - kept FROM c1) + (SELECT fresh - kept FROM c2))::int AS cut_nodes,
-        ((SELECT count(*) FROM e1) + (SELECT count(*) FROM e2) - (SELECT count(*) FROM kept))::int AS cut_edges`;
+        ((SELECT count(DISTINCT id) FROM e1) + (SELECT count(DISTINCT id) FROM e2) - (SELECT count(DISTINCT id) FROM kept))::int AS cut_edges`;
     const res = await this.db.query<NearRow>(sql, p.values);
     const row = res.rows[0];
     return {
       nodes: (row.nodes ?? []).map((n) => ({ id: n.id, type: n.type, title: n.title, markings: markingOf(n.level, n.compartments), depth: n.depth })),
-      edges: (row.edges ?? []).map((e) => ({ ...toEdge({ ...e, valid_from: null, valid_to: null }), validFrom: isoText(e.valid_from), validTo: isoText(e.valid_to) })),
+      edges: [...new Map((row.edges ?? []).map((e) => [e.id, e])).values()].map((e) => ({
+        ...toEdge({ ...e, valid_from: null, valid_to: null }),
+        validFrom: isoText(e.valid_from),
+        validTo: isoText(e.valid_to),
+      })),
       truncated: row.truncated,
       cut: { nodes: row.cut_nodes, edges: row.cut_edges },
     };
