@@ -64,6 +64,12 @@ function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
     NATS_USER: name,
     NATS_PASSWORD: stack[`VIGIE_NATS_PASSWORD_${upper}`],
     HEALTH_PORT: String(s.healthPort),
+    // OpenTelemetry's NodeSDK pushes metrics and logs over OTLP to localhost:4318 unless told
+    // otherwise: Vigie exports only traces (OTEL_EXPORTER_OTLP_ENDPOINT, VIGIE_TRACE_FILE) and
+    // serves metrics on /metrics. With no collector there, the final flush retried for ~9 s on
+    // every stop (the gateway's slow drain).
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
   };
   if (s.httpPort) env.HTTP_PORT = String(s.httpPort);
   if (s.db) {

@@ -17,6 +17,7 @@ import {
 import { mikroOrmOptions, OrmRequestContextInterceptor, runMigrations } from '@vigie/shared-persistence';
 import { createLogger, Logger, ServiceMetrics, stopTelemetry } from '@vigie/shared-telemetry';
 import { DatabaseHealthIndicator } from './database-health.indicator';
+import { runShutdown } from './graceful-shutdown';
 import { HEALTH_INDICATORS, HealthHttpController, HealthIndicator, healthRpcController, HealthService, SERVICE_IDENTITY } from './health';
 import { MetricsInterceptor } from './metrics.interceptor';
 import { NatsHealthIndicator } from './nats-health.indicator';
@@ -135,10 +136,17 @@ export async function runNatsService<C extends BaseConfig>(def: NatsServiceDefin
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'draining');
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5000).unref();
-    await app.close();
-    await stopTelemetry();
+    // Each step bounded: a telemetry exporter retrying an unreachable collector must not hold the
+    // process until the supervisor's SIGKILL.
+    const report = await runShutdown(
+      [
+        { name: 'application (NATS transport and consumers, HTTP, database)', timeoutMs: config.SHUTDOWN_GRACE_MS + 2000, run: () => app.close() },
+        { name: 'telemetry flush', timeoutMs: 2000, run: () => stopTelemetry() },
+      ],
+      logger,
+    );
     clearTimeout(timer);
-    process.exit(0);
+    process.exit(report.steps[0].outcome === 'done' ? 0 : 1);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { BeforeApplicationShutdown, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
@@ -38,6 +38,7 @@ import { INGESTION_GATEWAY_CONFIG, IngestionGatewayConfig } from './ingestion-ga
 import { IngestUploadStore, StoredUpload, tooLarge } from './ingestion-upload.store';
 import { JobProgress, jobProgress } from './job-progress.util';
 import { ProgressWatch } from './progress-watch';
+import { SseStreams } from './sse-streams.util';
 
 const INGEST_ROLE = 'vigie-ingest';
 const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
@@ -95,7 +96,10 @@ export type JobWithProgress = Job & { progress: JobProgress };
 @ApiTags('ingestion')
 @ApiBearerAuth()
 @Controller('ingest')
-export class IngestionController {
+export class IngestionController implements BeforeApplicationShutdown {
+  /** Open progress streams: ended with `event: error` (SERVICE_UNAVAILABLE) when the gateway shuts down. */
+  readonly streams = new SseStreams();
+
   constructor(
     private readonly client: ServiceClient,
     private readonly uploads: IngestUploadStore,
@@ -270,7 +274,7 @@ export class IngestionController {
     description:
       '`event: progress` with data `{jobId,status,counts,rate,etaSeconds,bytesRead,bytesTotal,position,at}` whenever the job moves, then `event: end` with the final job. ' +
       'Pushed as the ingestion service publishes it (about once a second); the job is read again with the caller\'s token every few seconds and at the end. ' +
-      '`event: error` ends the stream (e.g. the token expired: reconnect with a fresh one).',
+      '`event: error` ends the stream (e.g. the token expired: reconnect with a fresh one; `SERVICE_UNAVAILABLE`: the gateway is shutting down, reconnect).',
   })
   @ApiProduces('text/event-stream')
   async events(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
@@ -290,7 +294,14 @@ export class IngestionController {
       closed = true;
       watch.close();
     });
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) => !res.writableEnded && res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // On shutdown: a final event (the client reconnects to another replica, or polls), then end.
+    const unregister = this.streams.open(() => {
+      send('error', { code: PlatformErrorCode.ServiceUnavailable, message: 'the gateway is shutting down: reconnect' });
+      closed = true;
+      watch.close();
+      res.end();
+    });
     let lastKey = '';
     let lastWrite = Date.now();
     let lastRead = Date.now();
@@ -343,7 +354,7 @@ export class IngestionController {
             emit(pushed);
             continue;
           }
-          if (!pushed && Date.now() - lastWrite > SSE_KEEPALIVE_MS) {
+          if (!pushed && Date.now() - lastWrite > SSE_KEEPALIVE_MS && !res.writableEnded) {
             res.write(': keep-alive\n\n');
             lastWrite = Date.now();
           }
@@ -360,9 +371,14 @@ export class IngestionController {
         }
       }
     } finally {
+      unregister();
       watch.close();
     }
-    res.end();
+    if (!res.writableEnded) res.end();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.streams.closeAll();
   }
 
   @Get('jobs/:id/quarantine')
