@@ -8,35 +8,40 @@ started=$SECONDS
 ensure_node_modules
 say "starting the local stack (PostgreSQL, NATS JetStream, Keycloak)"
 bash scripts/stack/up.sh
-set -a
-# shellcheck source=/dev/null
-. .vigie/stack.env
-set +a
+load_stack_env
 build_platform
 prepare_platform
 
 # The services under test are always the ones just built; spans go to files so tests can
 # follow one trace across processes.
-export VIGIE_TRACE_DIR="$ROOT/.vigie/traces"
+export VIGIE_TRACE_DIR="$VIGIE_STATE_DIR/traces"
 rm -rf "$VIGIE_TRACE_DIR" && mkdir -p "$VIGIE_TRACE_DIR"
 say "starting the services"
 node scripts/lib/services.cjs stop >/dev/null
 node scripts/lib/services.cjs start
 
-export VIGIE_TEST_SUMMARY_DIR="$ROOT/.vigie/test-summary"
-rm -rf "$VIGIE_TEST_SUMMARY_DIR"
+# The closing `vigie: N passed, N failed` line: every jest run prints a `vigie-test-summary` line
+# (tools/jest/summary-reporter.js), which Nx stores with a cached task's output and prints again
+# when it replays it; the test phase's output is kept in a log and those lines are added up
+# (tools/jest/test-summary.js), so the total is the same whether a task ran or came from the cache.
+TEST_LOG="$VIGIE_STATE_DIR/test-output.log"
+: >"$TEST_LOG"
+exec 3>&1 4>&2
+exec > >(tee -a "$TEST_LOG") 2>&1
+tee_pid=$!
 summary() {
-  node -e '
-    const fs = require("fs"), dir = process.argv[1];
-    const t = { passed: 0, failed: 0, skipped: 0 };
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-      const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
-      for (const k of Object.keys(t)) t[k] += r[k];
-    }
-    console.log(`vigie: ${t.passed} passed, ${t.failed} failed` + (t.skipped ? `, ${t.skipped} skipped` : ""));
-  ' "$VIGIE_TEST_SUMMARY_DIR"
+  # Back to the terminal; give tee a moment to write what it still holds (never wait forever:
+  # a process left running could keep the pipe open).
+  exec 1>&3 2>&4
+  for _ in $(seq 50); do kill -0 "$tee_pid" 2>/dev/null || break; sleep 0.1; done
+  node tools/jest/test-summary.js "$TEST_LOG" || true
 }
-trap 'summary; node scripts/lib/services.cjs stop >/dev/null 2>&1 || true' EXIT
+# Every service is stopped (services.cjs stop goes on past a failure and verifies each is gone);
+# one that could not be stopped is named and fails the run.
+final_stop() {
+  node scripts/lib/services.cjs stop >/dev/null || { say "some services could not be stopped (named above)"; return 1; }
+}
+trap 'rc=$?; summary; final_stop || rc=1; exit "$rc"' EXIT
 
 status=0
 say "lint, type checks, unit and integration tests"

@@ -8,10 +8,7 @@ started=$SECONDS
 ensure_node_modules
 say "starting the local stack (PostgreSQL, NATS JetStream, Keycloak)"
 bash scripts/stack/up.sh
-set -a
-# shellcheck source=/dev/null
-. .vigie/stack.env
-set +a
+load_stack_env
 build_platform
 prepare_platform
 say "starting the services"
@@ -23,9 +20,10 @@ fi
 
 # The development tenants (config/realms/*.yaml) and their users, for the first login.
 demo_logins() {
-  [ -f .vigie/secrets/realms/dev-user-password ] || return 0
+  local password_file="$VIGIE_STATE_DIR/secrets/realms/dev-user-password"
+  [ -f "$password_file" ] || return 0
   local realm users
-  echo "  Demo tenants (realm = tenant), password for every user: $(cat .vigie/secrets/realms/dev-user-password)"
+  echo "  Demo tenants (realm = tenant), password for every user: $(cat "$password_file")"
   for file in config/realms/*.yaml; do
     realm=$(basename "$file" .yaml)
     users=$(grep -o 'username: [a-z0-9-]*' "$file" | cut -d' ' -f2 | paste -sd' ' -)
@@ -34,14 +32,15 @@ demo_logins() {
   echo "  Token for the API: curl -s -d grant_type=password -d client_id=vigie-cli -d username=alpha-ts -d password=… ${KEYCLOAK_URL}/realms/alpha/protocol/openid-connect/token"
 }
 
+api="http://127.0.0.1:$(gateway_port)"
 cat <<MSG
 
   Vigie is up ($((SECONDS - started))s).
 
-  API           http://127.0.0.1:3000/api/v1   (health: /api/v1/health)
-  API docs      http://127.0.0.1:3000/api/docs
-  Keycloak      ${KEYCLOAK_URL}/admin   (admin / see .vigie/stack.env)
+  API           ${api}/api/v1   (health: /api/v1/health)
+  API docs      ${api}/api/docs
+  Keycloak      ${KEYCLOAK_URL}/admin   (admin / see ${VIGIE_STATE_DIR}/stack.env)
 $(demo_logins)
 
-  Logs: .vigie/logs/    Stop: npm run down
+  Logs: ${VIGIE_STATE_DIR}/logs/    Stop: npm run down
 MSG

@@ -1,5 +1,16 @@
-# Shared by scripts/up.sh and scripts/test.sh: Node dependencies and the platform build.
+# Shared by scripts/up.sh, scripts/test.sh and scripts/down.sh: Node dependencies, the platform
+# build, and where the local stack keeps its state.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Everything the local stack writes (credentials in stack.env, logs, pids, secrets, traces) lives
+# under VIGIE_STATE_DIR, default <repo>/.vigie — the same default as scripts/stack/lib/common.sh
+# and scripts/lib/services.cjs. A relative value is taken from the caller's directory. Ports move
+# with VIGIE_PG_PORT, VIGIE_NATS_PORT, VIGIE_KEYCLOAK_PORT… (stack) and VIGIE_PORT_OFFSET (services).
+if [ -n "${VIGIE_STATE_DIR:-}" ]; then
+  mkdir -p "$VIGIE_STATE_DIR"
+  VIGIE_STATE_DIR="$(cd "$VIGIE_STATE_DIR" && pwd)"
+fi
+export VIGIE_STATE_DIR="${VIGIE_STATE_DIR:-$ROOT/.vigie}"
 cd "$ROOT"
 
 say() { printf '\033[1m[vigie]\033[0m %s\n' "$*"; }
@@ -35,4 +46,19 @@ prepare_platform() {
     # shellcheck source=/dev/null
     . scripts/lib/prepare.d/realms.sh
   fi
+}
+
+# Exports the stack's URLs and credentials ($VIGIE_STATE_DIR/stack.env, written by scripts/stack/up.sh).
+load_stack_env() {
+  local file="$VIGIE_STATE_DIR/stack.env"
+  [ -f "$file" ] || { echo "$file not found: start the stack first (npm run stack:up)" >&2; exit 1; }
+  set -a
+  # shellcheck source=/dev/null
+  . "$file"
+  set +a
+}
+
+# The gateway's local HTTP port (scripts/lib/services.cjs: 3000 + VIGIE_PORT_OFFSET).
+gateway_port() {
+  echo $((3000 + ${VIGIE_PORT_OFFSET:-0}))
 }
