@@ -7,7 +7,33 @@ export interface OutboxMessage {
 }
 
 export interface PendingOutboxMessage extends OutboxMessage {
+  /** The outbox row holding the message (several messages share one row when they were bundled). */
   id: string;
+}
+
+/**
+ * Subject of an outbox row that holds many messages (`addBundle`): never published as such, taken
+ * rows are expanded into their messages. Payload: `{ tenant, messages: OutboxMessage[] }`.
+ */
+export const OUTBOX_BUNDLE_SUBJECT = 'ontology.internal.outbox-bundle';
+
+interface OutboxRow {
+  id: string;
+  subject: string;
+  msg_id: string;
+  payload: unknown;
+}
+
+/** Rows → messages, bundles expanded (in order), each message carrying its row's id. */
+function expand(rows: OutboxRow[]): PendingOutboxMessage[] {
+  const out: PendingOutboxMessage[] = [];
+  for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+    if (r.subject === OUTBOX_BUNDLE_SUBJECT) {
+      const bundle = r.payload as { messages?: OutboxMessage[] };
+      for (const m of bundle.messages ?? []) out.push({ id: r.id, subject: m.subject, msgId: m.msgId, payload: m.payload });
+    } else out.push({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload });
+  }
+  return out;
 }
 
 /**
@@ -29,24 +55,26 @@ export class OutboxRepository {
   }
 
   /**
-   * `add`, returning each message with its id (the ingest hot path publishes from memory, then
-   * deletes the rows by id with `remove`, instead of reading the payloads back).
+   * Appends many messages as ONE outbox row (a bundle: one row written and deleted instead of one
+   * per message — the ingest hot path writes a thousand events per batch); returns each message
+   * with that row's id, for the caller to publish from memory and then `remove`. A bundle left
+   * behind (failed publish, crash) is expanded by `take`/`takeIds` like any other row.
    */
-  async addEntries(sql: Sql, messages: readonly OutboxMessage[]): Promise<PendingOutboxMessage[]> {
+  async addBundle(sql: Sql, tenant: string, bundleId: string, messages: readonly OutboxMessage[]): Promise<PendingOutboxMessage[]> {
     if (!messages.length) return [];
-    const rows = await sql.query<{ id: string; msg_id: string }>(
-      `INSERT INTO outbox (subject, msg_id, payload)
-       SELECT r.subject, r.msg_id, r.payload FROM jsonb_to_recordset(?::jsonb) AS r(subject text, msg_id text, payload jsonb)
-       RETURNING id::text AS id, msg_id`,
-      [JSON.stringify(messages.map((m) => ({ subject: m.subject, msg_id: m.msgId, payload: m.payload })))],
+    const rows = await sql.query<{ id: string }>(
+      `INSERT INTO outbox (subject, msg_id, payload) VALUES (?, ?, ?::jsonb) RETURNING id::text AS id`,
+      [OUTBOX_BUNDLE_SUBJECT, bundleId, JSON.stringify({ tenant, messages: messages.map((m) => ({ subject: m.subject, msgId: m.msgId, payload: m.payload })) })],
     );
-    return pairById(messages, rows);
+    const id = rows[0]?.id;
+    if (id === undefined) throw new Error(`outbox insert returned no id for bundle ${bundleId}`);
+    return messages.map((m) => ({ id, subject: m.subject, msgId: m.msgId, payload: m.payload }));
   }
 
   /** Deletes published messages by id (one statement, no payload read back). */
   async remove(sql: Sql, ids: readonly string[]): Promise<number> {
     if (!ids.length) return 0;
-    const rows = await sql.query<{ n: number }>(`WITH d AS (DELETE FROM outbox WHERE id = ANY(?::bigint[]) RETURNING 1) SELECT count(*)::int AS n FROM d`, [pgArray([...ids])]);
+    const rows = await sql.query<{ n: number }>(`WITH d AS (DELETE FROM outbox WHERE id = ANY(?::bigint[]) RETURNING 1) SELECT count(*)::int AS n FROM d`, [pgArray([...new Set(ids)])]);
     return rows[0]?.n ?? 0;
   }
 
@@ -58,11 +86,8 @@ export class OutboxRepository {
    */
   async takeIds(sql: Sql, ids: readonly string[]): Promise<PendingOutboxMessage[]> {
     if (!ids.length) return [];
-    const rows = await sql.query<{ id: string; subject: string; msg_id: string; payload: unknown }>(
-      `DELETE FROM outbox WHERE id = ANY(?::bigint[]) RETURNING id, subject, msg_id, payload`,
-      [pgArray([...ids])],
-    );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload }));
+    const rows = await sql.query<OutboxRow>(`DELETE FROM outbox WHERE id = ANY(?::bigint[]) RETURNING id::text AS id, subject, msg_id, payload`, [pgArray([...new Set(ids)])]);
+    return expand(rows);
   }
 
   /**
@@ -71,30 +96,12 @@ export class OutboxRepository {
    * leaves fresh messages to the writer that publishes them by id).
    */
   async take(sql: Sql, limit: number, olderThanMs = 0): Promise<PendingOutboxMessage[]> {
-    const rows = await sql.query<{ id: string; subject: string; msg_id: string; payload: unknown }>(
+    const rows = await sql.query<OutboxRow>(
       `DELETE FROM outbox WHERE id IN (
          SELECT id FROM outbox ${olderThanMs > 0 ? `WHERE created_at < now() - (? * interval '1 millisecond')` : ''} ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
-       ) RETURNING id, subject, msg_id, payload`,
+       ) RETURNING id::text AS id, subject, msg_id, payload`,
       [...(olderThanMs > 0 ? [olderThanMs] : []), limit],
     );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload }));
+    return expand(rows);
   }
-}
-
-/**
- * Pairs inserted rows (id, msg_id) with their messages. Messages sharing a msg_id (JetStream keeps
- * one of them anyway) take the ids in increasing order.
- */
-function pairById(messages: readonly OutboxMessage[], rows: { id: string; msg_id: string }[]): PendingOutboxMessage[] {
-  const idsByMsgId = new Map<string, string[]>();
-  for (const r of [...rows].sort((a, b) => Number(a.id) - Number(b.id))) {
-    const list = idsByMsgId.get(r.msg_id);
-    if (list) list.push(r.id);
-    else idsByMsgId.set(r.msg_id, [r.id]);
-  }
-  return messages.map((m) => {
-    const id = idsByMsgId.get(m.msgId)?.shift();
-    if (id === undefined) throw new Error(`outbox insert returned no id for message ${m.msgId}`);
-    return { id, subject: m.subject, msgId: m.msgId, payload: m.payload };
-  });
 }

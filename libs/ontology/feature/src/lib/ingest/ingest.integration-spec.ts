@@ -1,6 +1,7 @@
 import { EventPublisher } from '@vigie/shared-messaging';
 import { ErrorKind, PlatformErrorCode, PlatformException } from '@vigie/shared-contracts';
 import { IngestBatch, ingestBatchSchema, IngestBatchInput } from '@vigie/ontology-contracts';
+import { OUTBOX_BUNDLE_SUBJECT, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 import { IngestService } from './ingest.service';
 import { actorOf, OntologyKit, startKit, tenantName } from '../../test/test-kit';
@@ -131,10 +132,15 @@ describe('INGEST batches written idempotently (real PostgreSQL and NATS)', () =>
     ]);
     // Each batch's messages: its changes, its object.ingest audit event, its report last.
     expect(written.map((w) => w.messages[w.messages.length - 1]?.msgId)).toEqual(['processed:job-pull:0', 'processed:job-pull:1']);
-    const ids = written.flatMap((w) => w.messages.map((m) => m.id));
-    expect(new Set(ids).size).toBe(ids.length);
-    const queued = await kit.db.read((sql) => sql.query<{ msg_id: string }>(`SELECT msg_id FROM outbox WHERE id = ANY(?::bigint[]) ORDER BY id`, [`{${ids.join(',')}}`]));
-    expect(queued.map((r) => r.msg_id).sort()).toEqual(written.flatMap((w) => w.messages.map((m) => m.msgId)).sort());
+    // All the pull's messages wait in ONE outbox row (a bundle), expanded in order when taken.
+    const ids = [...new Set(written.flatMap((w) => w.messages.map((m) => m.id)))];
+    expect(ids).toHaveLength(1);
+    const taken = await kit.db.transaction(async (sql) => {
+      const messages = await new OutboxRepository().takeIds(sql, ids);
+      throw Object.assign(new Error('rollback'), { messages }); // look, do not take
+    }).catch((e: { messages: PendingOutboxMessage[] }) => e.messages);
+    expect(taken.map((m) => m.msgId)).toEqual(written.flatMap((w) => w.messages.map((m) => m.msgId)));
+    expect(taken.map((m) => m.subject)).not.toContain(OUTBOX_BUNDLE_SUBJECT);
     await kit.ingest.publishWritten(written);
     const left = await kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY(?::bigint[])`, [`{${ids.join(',')}}`]));
     expect(left[0]?.n).toBe(0);

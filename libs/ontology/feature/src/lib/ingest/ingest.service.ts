@@ -116,7 +116,7 @@ export class IngestService {
   /**
    * Writes several batches in ONE transaction, one after the other (each sees the previous ones'
    * rows, exactly as if written in turn; each has its own `batch.processed` report and audit event),
-   * with ONE outbox insert for all their messages. Nothing is published: the caller publishes with
+   * with ONE outbox row (a bundle) for all their messages. Nothing is published: the caller publishes with
    * `publishWritten` once this resolved (committed). Any failure rolls every batch back — the INGEST
    * consumer then retries the messages one by one, so one refused batch does not hold the others.
    */
@@ -126,7 +126,9 @@ export class IngestService {
     return this.db.transaction(async (sql) => {
       const results: { processed: BatchProcessedPayload; events: OutboxMessage[]; resolutionOutboxIds: string[] }[] = [];
       for (const p of prepared) results.push(await this.writeIn(sql, p));
-      const added = await this.outbox.addEntries(sql, results.flatMap((r) => r.events));
+      // All the pull's messages in ONE outbox row (a bundle), committed with the data.
+      const first = prepared[0];
+      const added = first ? await this.outbox.addBundle(sql, first.tenant, `bundle:${first.batch.jobId}:${first.batch.seq}`, results.flatMap((r) => r.events)) : [];
       let offset = 0;
       return results.map((r) => {
         const messages = added.slice(offset, offset + r.events.length);

@@ -205,8 +205,10 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
    */
   async resolveWrittenIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor): Promise<ResolutionOutcome> {
     if (!rows.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
-    const outcome = await this.resolveIn(sql, tenant, document, rows, actor, DETERMINISTIC_ONLY);
-    await this.resolution.queuePending(sql, tenant, rows.map((r) => r.id));
+    const outcome = await this.resolveIn(sql, tenant, document, rows, actor, DETERMINISTIC_ONLY, true);
+    // Only records the fuzzy pass has something to do with (their type has a resolution profile).
+    const fuzzy = new Set(document.objectTypes.filter((t) => t.resolution && t.resolution.profile !== 'none').map((t) => t.name));
+    await this.resolution.queuePending(sql, tenant, rows.filter((r) => fuzzy.has(r.type)).map((r) => r.id));
     return outcome;
   }
 
@@ -263,7 +265,8 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     return out;
   }
 
-  private async resolveIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor, passes: ResolutionPasses): Promise<ResolutionOutcome> {
+  /** `justWritten`: the rows come from the ingest upsert, so a version-1 row was inserted now and has no keys to replace yet. */
+  private async resolveIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor, passes: ResolutionPasses, justWritten = false): Promise<ResolutionOutcome> {
     const objectIds = rows.map((r) => r.id);
     const written = this.candidatesOf(document, rows);
     const writtenIds = new Set(written.map((c) => c.row.id));
@@ -277,7 +280,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
         for (const key of blockingKeys(prepareRecord(c.record))) blocking.push({ objectId: c.row.id, objectType: c.type.name, key });
       }
     }
-    if (passes.deterministic) await this.resolution.replaceKeys(sql, 'identity_key', tenant, objectIds, identity);
+    if (passes.deterministic) await this.resolution.replaceKeys(sql, 'identity_key', tenant, justWritten ? rows.filter((r) => r.version > 1).map((r) => r.id) : objectIds, identity);
     if (passes.fuzzy) await this.resolution.replaceKeys(sql, 'blocking_key', tenant, objectIds, blocking);
 
     const entityOf = new Map<string, string | null>(written.map((c) => [c.row.id, c.row.entity_id]));
