@@ -6,8 +6,12 @@ export const ingestionFeatureConfigSchema = z.object({
   INGESTION_BUCKET: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"').default('ingest-uploads'),
   /** Batches published to INGEST and not yet acknowledged by JetStream, per job. */
   INGESTION_MAX_INFLIGHT_BATCHES: z.coerce.number().int().min(1).max(256).default(8),
-  /** Batches acknowledged but not yet written by the ontology, per job: beyond it the reader waits (back-pressure). */
-  INGESTION_MAX_UNPROCESSED_BATCHES: z.coerce.number().int().min(1).max(10_000).default(32),
+  /**
+   * Batches published but not yet written by the ontology, per replica, shared between its running
+   * jobs: beyond its share a job's reader waits (back-pressure). Two writer pulls by default: the
+   * writer never waits, and a job started beside a big one finds a short queue ahead of it.
+   */
+  INGESTION_MAX_UNPROCESSED_BATCHES: z.coerce.number().int().min(1).max(10_000).default(16),
   /** Objects + links per INGEST batch. */
   INGESTION_BATCH_MAX_ITEMS: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Jobs one replica runs at a time. */

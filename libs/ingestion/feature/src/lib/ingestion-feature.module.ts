@@ -12,6 +12,7 @@ import { JobsService } from './jobs.service';
 import { OntologyMappingService } from './mapping/ontology-mapping.service';
 import { StixExtensionService } from './mapping/stix-extension.service';
 import { StoredMappingsService } from './mapping/stored-mappings.service';
+import { BatchSignal } from './runner/batch-signal';
 import { JobSchedulerService } from './runner/job-scheduler.service';
 import { UploadObjectStore } from './store/upload-object-store';
 
@@ -36,6 +37,7 @@ export class IngestionFeatureModule {
         OntologyMappingService,
         StoredMappingsService,
         StixExtensionService,
+        BatchSignal,
         JobSchedulerService,
         JobsService,
         BatchOutcomeConsumer,

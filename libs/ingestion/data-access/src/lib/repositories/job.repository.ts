@@ -298,19 +298,22 @@ export class JobRepository {
   /**
    * Takes up to `limit` jobs to run: pending ones, and running ones whose owner stopped beating
    * (a crashed or killed replica). `FOR UPDATE SKIP LOCKED`: two replicas never take the same job.
+   * Jobs of tenants with no job running come first (one tenant's uploads do not hold another's
+   * back), then the oldest. `maxBytes` takes only files up to that size (the small-job lane).
    */
-  async claim(sql: Sql, owner: string, staleAfterMs: number, limit: number): Promise<JobRecord[]> {
+  async claim(sql: Sql, owner: string, staleAfterMs: number, limit: number, maxBytes?: number): Promise<JobRecord[]> {
     if (limit <= 0) return [];
     const rows = await sql.query<JobRow>(
       `UPDATE job SET owner = ?, heartbeat_at = now(), status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
        WHERE id IN (
-         SELECT id FROM job
-         WHERE status IN ('pending', 'running') AND (owner IS NULL OR heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ?))
-         ORDER BY created_at
+         SELECT c.id FROM job c
+         WHERE c.status IN ('pending', 'running') AND (c.owner IS NULL OR c.heartbeat_at IS NULL OR c.heartbeat_at < now() - make_interval(secs => ?))
+           AND (?::bigint IS NULL OR c.object_size <= ?::bigint)
+         ORDER BY EXISTS (SELECT 1 FROM job r WHERE r.tenant = c.tenant AND r.status = 'running' AND r.id <> c.id AND r.owner IS NOT NULL), c.created_at
          LIMIT ?
-         FOR UPDATE SKIP LOCKED)
+         FOR UPDATE OF c SKIP LOCKED)
        RETURNING ${JOB_COLUMNS}`,
-      [owner, staleAfterMs / 1000, limit],
+      [owner, staleAfterMs / 1000, maxBytes ?? null, maxBytes ?? null, limit],
     );
     return rows.map(toRecord);
   }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import { IngestionDatabase, JobRepository, ProcessedBatch, QuarantineEntry } from '@vigie/ingestion-data-access';
 import { BatchProcessedPayload, batchProcessed } from '@vigie/ontology-contracts';
 import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION } from '@vigie/shared-messaging';
+import { BatchSignal } from '../runner/batch-signal';
 
 /** Ingestion's durable consumer of the ontology's `batch.processed` events (declared by `setup-streams`). */
 export const BATCH_OUTCOME_CONSUMER: DurableConsumerDeclaration = {
@@ -63,6 +64,7 @@ export class BatchOutcomeConsumer implements OnApplicationBootstrap, OnApplicati
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly db: IngestionDatabase,
     private readonly repo: JobRepository,
+    @Optional() private readonly batches: BatchSignal | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -101,5 +103,6 @@ export class BatchOutcomeConsumer implements OnApplicationBootstrap, OnApplicati
       return applied;
     });
     if (result === 'unknown-batch') throw new Error(`batch ${event.seq} of job ${event.jobId} is not recorded yet`);
+    if (result === 'applied') this.batches?.notify(event.jobId);
   }
 }

@@ -5,6 +5,7 @@ import { IngestBatch, ingestBatchSubmitted } from '@vigie/ontology-contracts';
 import { EventContract } from '@vigie/shared-contracts';
 import { SERVICE_TOKEN_SOURCE, ServiceTokenSource } from '@vigie/shared-auth';
 import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, outgoingHeaders, readHeader } from '@vigie/shared-messaging';
+import { BatchSignal } from '../runner/batch-signal';
 
 /** Where the ontology writer puts INGEST batches it gave up on (its dead-letter subject). */
 export const INGEST_DEAD_LETTER_SUBJECT = 'ontology.v1.deadletter.ingest';
@@ -82,6 +83,7 @@ export class IngestDeadLetterConsumer implements OnApplicationBootstrap, OnAppli
     private readonly db: IngestionDatabase,
     private readonly repo: JobRepository,
     @Optional() @Inject(SERVICE_TOKEN_SOURCE) private readonly tokens: ServiceTokenSource | null = null,
+    @Optional() private readonly batches: BatchSignal | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -114,6 +116,7 @@ export class IngestDeadLetterConsumer implements OnApplicationBootstrap, OnAppli
       if (applied === 'applied') await this.repo.tryComplete(sql, batch.jobId);
       return applied;
     });
+    if (result === 'applied') this.batches?.notify(batch.jobId);
     if (result === 'applied') this.logger.warn(`batch ${batch.seq} of job ${batch.jobId} was dead-lettered by the ontology writer: its records are quarantined (${reason})`);
   }
 

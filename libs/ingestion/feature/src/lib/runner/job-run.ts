@@ -6,6 +6,7 @@ import { EventPublisher, runWithCaller } from '@vigie/shared-messaging';
 import { JSONCodec } from 'nats';
 import { OntologyMappingService } from '../mapping/ontology-mapping.service';
 import { UploadObjectStore } from '../store/upload-object-store';
+import { BatchSignal } from './batch-signal';
 import { JobPipeline, PipelineStep } from './job-pipeline';
 
 const codec = JSONCodec<unknown>();
@@ -45,6 +46,14 @@ export interface JobRunDeps {
   /** The service's own client-credentials token in a tenant's realm. */
   serviceToken(tenant: string): Promise<string>;
   logger: RunnerLogger;
+  /** Wakes a reader waiting under its back-pressure bound when one of its batches is closed. */
+  batches: BatchSignal;
+  /**
+   * Bounds of this job's batches published and not yet written: `cap` is its share of the
+   * replica's budget, `floor` the least it may keep queued (a full writer pull when alone, less
+   * beside other jobs). Between the two the job keeps {@link QUEUE_SECONDS} of the writer's pace.
+   */
+  unprocessedLimit(jobId: string): { cap: number; floor: number };
   settings: { maxInFlight: number; maxUnprocessed: number; maxItems: number; quarantineFlush: number };
 }
 
@@ -53,6 +62,23 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
+
+/**
+ * Seconds of the writer's measured pace a job keeps queued in INGEST: enough that the writer never
+ * waits for the reader, short enough that a job started beside it (a 40-row upload) finds only a
+ * few seconds of work ahead of its own batches.
+ */
+export const QUEUE_SECONDS = 3;
+
+/**
+ * How many unwritten batches a job may have now: {@link QUEUE_SECONDS} of the writer's pace
+ * (batches/s, unknown at first), within the bounds.
+ */
+export function unwrittenLimit(pace: number | null, bounds: { cap: number; floor: number }): number {
+  const floor = Math.min(bounds.floor, bounds.cap);
+  if (pace === null) return bounds.cap;
+  return Math.max(floor, Math.min(bounds.cap, Math.ceil(pace * QUEUE_SECONDS)));
+}
 
 const backoff = (attempt: number) => Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
 
@@ -79,6 +105,12 @@ function parserOptions(options: ParseOptionsInput): TabularParseOptions {
  */
 export class JobRun {
   private job: JobRecord;
+  /** Batches this run published, and the writer's pace (batches/s) measured from them. */
+  private published = 0;
+  private paceSample: { at: number; processed: number } | null = null;
+  private pace: number | null = null;
+  /** The last count of unwritten batches, and how many this run had published when it was taken. */
+  private lastCount: { unprocessed: number; published: number } | null = null;
 
   constructor(
     private readonly deps: JobRunDeps,
@@ -237,6 +269,7 @@ export class JobRun {
 
   /** Records the batch, then publishes it until JetStream acknowledges (same `Nats-Msg-Id` on every try). */
   async publish(batch: PlannedBatch, authorization: () => Promise<string>): Promise<void> {
+    this.published++;
     const data = codec.encode(batchForUploader(batch.batch, this.job));
     await this.retrying('record the batch', () =>
       this.deps.db.read((sql) => this.deps.repo.planBatch(sql, this.job.id, { seq: batch.batch.seq, firstIndex: batch.firstIndex < 0 ? -1 : batch.firstIndex, records: batch.records, last: batch.batch.last })),
@@ -251,14 +284,36 @@ export class JobRun {
     await this.retrying('commit the checkpoint', () => this.deps.db.transaction((sql) => this.deps.repo.commitCheckpoint(sql, this.job.id, this.owner, checkpoint)));
   }
 
-  /** Back-pressure on the ontology writer: wait while too many of this job's batches are still unwritten. */
+  /**
+   * Back-pressure on the ontology writer: wait while too many of this job's batches are still
+   * unwritten. Woken as soon as one of them is closed on this replica; re-counts at least every 250 ms.
+   */
   async awaitWriter(): Promise<void> {
-    for (let waited = 0; ; waited++) {
+    // Unwritten batches can only have decreased since the last count, except for those published
+    // since: no need to ask PostgreSQL while that sum is under the limit.
+    if (this.lastCount && this.lastCount.unprocessed + (this.published - this.lastCount.published) < unwrittenLimit(this.pace, this.deps.unprocessedLimit(this.job.id))) return;
+    for (;;) {
+      const published = this.published;
       const unprocessed = await this.retrying('count unwritten batches', () => this.deps.db.read((sql) => this.deps.repo.unprocessedBatches(sql, this.job.id)));
-      if (unprocessed < this.deps.settings.maxUnprocessed) return;
+      this.lastCount = { unprocessed, published };
+      this.measurePace(published - unprocessed);
+      if (unprocessed < unwrittenLimit(this.pace, this.deps.unprocessedLimit(this.job.id))) return;
       if (this.signal.aborted) throw new Aborted();
-      await sleep(Math.min(50 * (waited + 1), 500), this.signal);
+      await this.deps.batches.wait(this.job.id, 250, this.signal);
     }
+  }
+
+  /** The writer's pace over at least two seconds (smoothed), from how many of this run's batches it closed. */
+  private measurePace(processed: number, now = Date.now()): void {
+    if (!this.paceSample) {
+      this.paceSample = { at: now, processed };
+      return;
+    }
+    const seconds = (now - this.paceSample.at) / 1000;
+    if (seconds < 2) return;
+    const instant = Math.max(0, (processed - this.paceSample.processed) / seconds);
+    this.pace = this.pace === null ? instant : 0.5 * this.pace + 0.5 * instant;
+    this.paceSample = { at: now, processed };
   }
 
   get settings(): JobRunDeps['settings'] {
@@ -290,7 +345,6 @@ class PublishWindow {
   private readonly queue: Promise<void>[] = [];
   private last: Promise<void> = Promise.resolve();
   private readonly token: () => Promise<string>;
-  private sinceWriterCheck = Number.MAX_SAFE_INTEGER;
 
   constructor(
     private readonly run: JobRun,
@@ -302,10 +356,7 @@ class PublishWindow {
   async push(step: PipelineStep): Promise<void> {
     let ack: Promise<void> = Promise.resolve();
     if (step.batch) {
-      if (++this.sinceWriterCheck >= 4) {
-        this.sinceWriterCheck = 0;
-        await this.run.awaitWriter();
-      }
+      await this.run.awaitWriter();
       ack = this.run.publish(step.batch, this.token);
       ack.catch(() => undefined);
     }

@@ -8,11 +8,19 @@ import { EventPublisher, NATS_CONNECTION } from '@vigie/shared-messaging';
 import { INGESTION_FEATURE_CONFIG, IngestionFeatureConfig } from '../ingestion-feature.config';
 import { OntologyMappingService } from '../mapping/ontology-mapping.service';
 import { UploadObjectStore } from '../store/upload-object-store';
+import { BatchSignal } from './batch-signal';
 import { ProgressMeter, publishProgress } from './job-progress';
 import { JobRun, JobRunDeps } from './job-run';
 
+/** Jobs a replica runs beyond INGESTION_CONCURRENT_JOBS when its slots are taken, for small files only. */
+export const SMALL_JOB_SLOTS = 2;
+/** Largest file (bytes) that may run in a small-job slot: an upload of a few thousand rows. */
+export const SMALL_JOB_BYTES = 4 * 1024 * 1024;
+
 interface ActiveRun {
   run: JobRun;
+  /** Claimed in the small-job lane (beyond INGESTION_CONCURRENT_JOBS). */
+  small: boolean;
   abort: AbortController;
   done: Promise<void>;
   meter: ProgressMeter;
@@ -23,6 +31,12 @@ interface ActiveRun {
  * (a job cancelled or taken over is stopped), publishes their progress, and claims pending jobs
  * and running jobs whose runner stopped beating (a replica that crashed or was killed) — which
  * then resume from their last checkpoint. `kick()` claims at once (after a job is created).
+ *
+ * Fairness: besides its `INGESTION_CONCURRENT_JOBS` slots a replica keeps
+ * {@link SMALL_JOB_SLOTS} for files up to {@link SMALL_JOB_BYTES}, so a small upload
+ * starts at once even while big jobs hold every slot; claims put tenants with nothing running
+ * first; and the budget of unwritten batches (`INGESTION_MAX_UNPROCESSED_BATCHES`) is shared
+ * between the running jobs, so the queue ahead of a new job's batches in INGEST stays short.
  */
 @Injectable()
 export class JobSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,6 +57,7 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
     mappings: OntologyMappingService,
     @Inject(INGESTION_FEATURE_CONFIG) private readonly config: IngestionFeatureConfig,
     @Optional() @Inject(SERVICE_TOKEN_SOURCE) tokens: ServiceTokenSource | null,
+    batches: BatchSignal,
   ) {
     this.deps = {
       db,
@@ -58,6 +73,12 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
         info: (obj, msg) => this.logger.log(`${msg} ${JSON.stringify(obj)}`),
         warn: (obj, msg) => this.logger.warn(`${msg} ${JSON.stringify(obj)}`),
       },
+      batches,
+      unprocessedLimit: () => ({
+        cap: unprocessedShare(config.INGESTION_MAX_UNPROCESSED_BATCHES, this.active.size),
+        // Alone, a job keeps at least one writer pull queued; beside others, as little as 2 batches.
+        floor: this.active.size > 1 ? 2 : 8,
+      }),
       settings: {
         maxInFlight: config.INGESTION_MAX_INFLIGHT_BATCHES,
         maxUnprocessed: config.INGESTION_MAX_UNPROCESSED_BATCHES,
@@ -114,16 +135,21 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
         const job = await this.db.read((sql) => this.repo.byId(sql, id));
         if (job) publishProgress(this.nc, a.meter.payload(job));
       }
-      const free = this.config.INGESTION_CONCURRENT_JOBS - this.active.size;
-      if (free <= 0) return;
+      const running = [...this.active.values()];
+      const free = this.config.INGESTION_CONCURRENT_JOBS - running.filter((a) => !a.small).length;
       const claimed = await this.db.read((sql) => this.repo.claim(sql, this.owner, this.config.INGESTION_LEASE_MS, free));
-      for (const job of claimed) this.launch(job);
+      for (const job of claimed) this.launch(job, false);
+      const smallFree = SMALL_JOB_SLOTS - running.filter((a) => a.small).length;
+      if (free - claimed.length <= 0 && smallFree > 0) {
+        const small = await this.db.read((sql) => this.repo.claim(sql, this.owner, this.config.INGESTION_LEASE_MS, smallFree, SMALL_JOB_BYTES));
+        for (const job of small) this.launch(job, true);
+      }
     } catch (error) {
       this.logger.warn(`scheduler tick failed (will retry): ${(error as Error).message}`);
     }
   }
 
-  private launch(job: JobRecord): void {
+  private launch(job: JobRecord, small: boolean): void {
     if (this.active.has(job.id)) return;
     const abort = new AbortController();
     const run = new JobRun(this.deps, job, this.owner, abort.signal);
@@ -145,6 +171,14 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
         }
         if (!this.stopped) this.schedule(0);
       });
-    this.active.set(job.id, { run, abort, done, meter });
+    this.active.set(job.id, { run, small, abort, done, meter });
   }
+}
+
+/**
+ * A running job's share of the replica's budget of unwritten batches: the budget split evenly,
+ * never below one writer pull (8 batches) so the writer is never starved by the split.
+ */
+export function unprocessedShare(budget: number, runningJobs: number): number {
+  return Math.max(Math.min(budget, 8), Math.floor(budget / Math.max(1, runningJobs)));
 }
