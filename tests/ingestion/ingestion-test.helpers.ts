@@ -120,29 +120,12 @@ export async function processedEvents(nc: NatsConnection, jobId: string, since: 
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-export const PEOPLE_MAPPING = `
-version: 1
-name: people-with-phones
-markings: { level: NP, compartments: [] }
-objects:
-  person:
-    type: Person
-    key: "person:{id}"
-    properties:
-      fullName: { concat: [first_name, last_name] }
-      givenName: first_name
-      familyName: last_name
-  phone:
-    type: Phone
-    key: "phone:{phone}"
-    optional: true
-    properties:
-      number: phone
-links:
-  - type: uses
-    from: person
-    to: phone
-`;
+/**
+ * People with a phone each (columns id, first_name, last_name, phone; a Person, an optional Phone
+ * and a `uses` link per row): tests/fixtures/mappings/people-with-phones.yaml, shared with the
+ * ingestion benchmarks.
+ */
+export const PEOPLE_MAPPING = readFileSync(join(launcher.ROOT, 'tests/fixtures/mappings/people-with-phones.yaml'), 'utf8');
 
 /** The same mapping for JSON / NDJSON records (fields of the same names). */
 export const PEOPLE_JSON_MAPPING = PEOPLE_MAPPING;

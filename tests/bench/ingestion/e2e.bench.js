@@ -5,7 +5,14 @@
 //   ontology writer) — beside a raw COPY of the same file into a bare table, in the same run.
 // Prints JSON: rows/s of both, the ratio to COPY, the phases of the job, and the peak RSS
 // (VmHWM, reset at the start when the kernel allows) and RSS samples of every service process.
-//   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest]
+// The mapping is tests/fixtures/mappings/people-with-phones.yaml (the ingestion tests' own).
+// Also reported: the machine's load average at the start and the end, and how many batches the
+// ontology refused for a token that expired while they waited and ingestion published again.
+//
+// Millions of objects do not belong on the shared development stack: above --max-shared-rows
+// (20,000) the bench refuses to run on the default state dir (.vigie) unless --allow-shared;
+// run it on an isolated stack (docs/ingestion.md, "Benchmark") and remove that stack afterwards.
+//   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest] [--allow-shared]
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -24,33 +31,15 @@ const TIMEOUT_MS = Number(arg('timeout-min', 120)) * 60_000;
 const USER = arg('user', 'alpha-ingest');
 const REALM = arg('realm', 'alpha');
 const stack = launcher.loadStackEnv();
+const SHARED = path.resolve(launcher.stateDir()) === path.resolve(launcher.ROOT, '.vigie');
+if (SHARED && ROWS > Number(arg('max-shared-rows', 20_000)) && !process.argv.includes('--allow-shared')) {
+  console.error(`e2e.bench: ${ROWS} rows would stay on the shared stack (${launcher.stateDir()}); run it on an isolated stack (VIGIE_STATE_DIR=…) or pass --allow-shared`);
+  process.exit(2);
+}
 const gateway = `http://127.0.0.1:${launcher.SERVICES.find((s) => s.name === 'gateway').httpPort}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const MAPPING = `
-version: 1
-name: bench-people-with-phones
-markings: { level: NP, compartments: [] }
-objects:
-  person:
-    type: Person
-    key: "person:{id}"
-    properties:
-      fullName: { concat: [first_name, last_name] }
-      givenName: first_name
-      familyName: last_name
-      birthDate: { field: birth_date, transforms: [{ date: DD/MM/YYYY }] }
-      birthPlace: city
-  phone:
-    type: Phone
-    key: "phone:{phone}"
-    properties:
-      number: phone
-links:
-  - type: uses
-    from: person
-    to: phone
-`;
+const MAPPING = fs.readFileSync(path.join(__dirname, '../../fixtures/mappings/people-with-phones.yaml'), 'utf8');
 
 const FIRST = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Luc', 'Camille', 'Nicolas', 'Julie', 'Ahmed', 'Fatima', 'Chen', 'Olga'];
 const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Garcia', 'Nguyen'];
@@ -135,10 +124,20 @@ function resetPeak(pid) {
 
 const round = (x) => Math.round(x * 100) / 100;
 
+/** Lines of a service's log (in the stack's state dir) that match. */
+function logLines(service, match) {
+  try {
+    return fs.readFileSync(path.join(launcher.stateDir(), 'logs', `${service}.log`), 'utf8').split('\n').filter(match);
+  } catch {
+    return [];
+  }
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-ingest-bench-'));
   const file = path.join(dir, 'people.csv');
   const tag = randomBytes(4).toString('hex');
+  const loadStart = os.loadavg().map(round);
   try {
     const bytes = await generate(file, ROWS, tag);
     const copy = copyBaseline(file);
@@ -192,7 +191,7 @@ async function main() {
       const r = await fetch(`${gateway}/api/v1/ingest/jobs/${created.id}`, { headers: { authorization: `Bearer ${auth}` } });
       if (r.ok) job = await r.json();
       if (readAllAt === null && job.counts.read >= ROWS) readAllAt = Date.now();
-      for (const q of [25, 50, 75]) {
+      for (const q of [10, 20, 30, 40, 50, 60, 70, 80, 90]) {
         if (!marks.has(q) && job.counts.written >= (ROWS * q) / 100) {
           marks.add(q);
           sample(`${q}% written`);
@@ -206,11 +205,15 @@ async function main() {
       Object.entries(pids).map(([n, pid]) => [n, memoryOf(pid)?.hwmMiB ?? (samples[n].length ? Math.max(...samples[n].map((x) => x.rssMiB)) : null)]),
     );
     const rowsPerSecond = Math.round(ROWS / totalSeconds);
+    const republished = logLines('ingestion', (l) => l.includes(job.id) && l.includes('published again with a fresh token')).length;
+    const deadLettered = logLines('ingestion', (l) => l.includes(job.id) && l.includes('was dead-lettered by the ontology writer')).length;
     console.log(
       JSON.stringify(
         {
           rows: ROWS,
           bytes,
+          stateDir: launcher.stateDir(),
+          loadAverage: { start: loadStart, end: os.loadavg().map(round) },
           baseline: { name: 'psql \\copy into a bare table', ...copy },
           ingest: {
             jobId: job.id,
@@ -225,6 +228,8 @@ async function main() {
           },
           // Three significant digits: at today's writer rates the ratio is far below 0.01.
           ratioToCopy: Number((ROWS / totalSeconds / copy.rowsPerSecond).toPrecision(3)),
+          batchesRepublishedForExpiredToken: republished,
+          batchesDeadLettered: deadLettered,
           peakRssMiB: peak,
           peakRssResetAtStart: peakReset,
           rssSamplesMiB: samples,

@@ -3,11 +3,16 @@
 // seeded), then measures on one core, in the same run:
 //   baseline       fs.createReadStream + counting line breaks (the cost of just reading the file)
 //   parse          the streaming CSV parser (detection, quotes, positions, one object per row)
-//   parse+map      parse, then the compiled mapping (Person + Phone + an `owns` link per row)
+//   parse+map      parse, then the compiled mapping (Person + Phone + a `uses` link per row)
 //   parse+map+batch  the same, grouped into INGEST batches with their message ids
+//   parse+map+batch+publish  the same, each batch encoded as the runner does and published to a
+//                  JetStream stream of the bench's own (file storage, PubAck awaited, at most 8
+//                  unacknowledged like INGESTION_MAX_INFLIGHT_BATCHES) on the NATS of the local
+//                  stack (VIGIE_STATE_DIR picks an isolated one); skipped with --no-publish.
 // and prints JSON: rows/s, MB/s, ratio to the baseline and heap growth. Not a timed test.
+// The mapping is tests/fixtures/mappings/people-with-phones.yaml (as the ingestion tests and e2e bench).
 //
-//   node tests/bench/ingestion/parse-bench.js [--rows 1000000] [--seed 7] [--keep]
+//   node tests/bench/ingestion/parse-bench.js [--rows 1000000] [--seed 7] [--keep] [--no-publish]
 'use strict';
 require('../lib/register-ts');
 const fs = require('node:fs');
@@ -76,34 +81,10 @@ const ONTOLOGY = {
       properties: [{ name: 'number', kind: 'identifier', normaliser: 'phone', label: label('Number'), required: true, multiple: false, searchable: false }],
     },
   ],
-  linkTypes: [{ name: 'owns', label: label('owns'), from: ['Person'], to: ['Phone'], directed: true, properties: [], hasValidity: true }],
+  linkTypes: [{ name: 'uses', label: label('uses'), from: ['Person'], to: ['Phone'], directed: true, properties: [], hasValidity: true }],
 };
 
-const MAPPING = `
-version: 1
-name: people-with-phones
-markings: { level: DR, compartments: [] }
-objects:
-  person:
-    type: Person
-    key: "person:{id}"
-    properties:
-      fullName: { concat: [first_name, last_name] }
-      givenName: first_name
-      familyName: { field: last_name, transforms: [upper] }
-      birthDate: { field: birth_date, transforms: [{ date: DD/MM/YYYY }] }
-      birthPlace: city
-  phone:
-    type: Phone
-    key: "phone:{phone}"
-    optional: true
-    properties:
-      number: phone
-links:
-  - type: owns
-    from: person
-    to: phone
-`;
+const MAPPING = fs.readFileSync(path.join(__dirname, '../../fixtures/mappings/people-with-phones.yaml'), 'utf8');
 
 const gc = (() => {
   require('node:v8').setFlagsFromString('--expose-gc');
@@ -185,6 +166,7 @@ async function main() {
     }
     return { batches, objects };
   });
+  const publish = process.argv.includes('--no-publish') ? null : await time(() => publishAll(file, mapping));
   if (!process.argv.includes('--keep')) fs.rmSync(file);
   const per = (t, n) => ({
     seconds: round(t.seconds),
@@ -206,15 +188,64 @@ async function main() {
     parse: { ...per(parse, parse.result), records: parse.result },
     parseMap: { ...per(parseMap, rows), ...parseMap.result },
     parseMapBatch: { ...per(parseMapBatch, rows), ...parseMapBatch.result },
+    ...(publish ? { parseMapBatchPublish: { ...per(publish, rows), ...publish.result, targetRowsPerSecond: 10000, met: rows / publish.seconds >= 10000 } } : {}),
     ratioToBaseline: {
       what: 'baseline time / measured time (CPU seconds), 1 = as fast as just reading the file',
       parse: round(baseline.cpuSeconds / parse.cpuSeconds),
       parseMap: round(baseline.cpuSeconds / parseMap.cpuSeconds),
       parseMapBatch: round(baseline.cpuSeconds / parseMapBatch.cpuSeconds),
+      ...(publish ? { parseMapBatchPublish: round(baseline.cpuSeconds / publish.cpuSeconds) } : {}),
     },
     target: { parseMapRowsPerCpuSecond: 300000, measured: parseMapRate, met: parseMapRate >= 300000 },
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * parse → map → batch → encode → JetStream publish with PubAck, at most 8 unacknowledged, into a
+ * stream of the bench's own (created, then deleted). What the job runner does per batch, less its
+ * PostgreSQL checkpoint (one small transaction per batch of ~330 rows).
+ */
+async function publishAll(file, mapping) {
+  const { connect, JSONCodec, StorageType, RetentionPolicy } = require('nats');
+  const launcher = require('../../../scripts/lib/services.cjs');
+  const stack = launcher.loadStackEnv();
+  const nc = await connect({ servers: stack.NATS_URL, user: 'setup', pass: stack.VIGIE_NATS_PASSWORD_SETUP, name: 'bench-ingestion-publish' });
+  const jsm = await nc.jetstreamManager();
+  const stream = `BENCH_PUBLISH_${process.pid}`;
+  const subject = `bench.publish.${process.pid}`;
+  await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: 120_000_000_000 });
+  const js = nc.jetstream();
+  const codec = JSONCodec();
+  const uploader = { subject: 'bench', clearance: 'NP', compartments: [] };
+  try {
+    const builder = new IngestBatchBuilder({ jobId: '00000000-0000-4000-8000-000000000000', source: 'bench' });
+    const inFlight = [];
+    let batches = 0;
+    let bytes = 0;
+    const send = async (planned) => {
+      const data = codec.encode({ ...planned.batch, uploader });
+      bytes += data.length;
+      batches++;
+      inFlight.push(js.publish(subject, data, { msgID: planned.msgId }));
+      while (inFlight.length >= 8) await inFlight.shift();
+    };
+    for await (const batch of mapParsedBatches(parseCsvBatches(fs.createReadStream(file)), mapping)) {
+      for (const item of batch) {
+        if (item.kind !== 'mapped') continue;
+        const closed = builder.add(item.position, item.objects, item.links);
+        if (closed) await send(closed);
+      }
+    }
+    const last = builder.flush(true);
+    if (last) await send(last);
+    await Promise.all(inFlight);
+    const info = await jsm.streams.info(stream);
+    return { batches, publishedMB: Math.round((bytes / 1048576) * 10) / 10, streamMessages: info.state.messages };
+  } finally {
+    await jsm.streams.delete(stream).catch(() => undefined);
+    await nc.drain();
+  }
 }
 
 function round(x) {
