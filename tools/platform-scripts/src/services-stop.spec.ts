@@ -8,7 +8,8 @@ import { join } from 'node:path';
 // workspace whose dist/apps/<name>/main.js are tiny HTTP servers, a private state dir and ports
 // shifted far away from the shared stack's.
 const WORKSPACE = join(__dirname, '../../..');
-const OFFSET = 20000 + (process.pid % 100) * 200;
+// Below the ephemeral range (32768+), so that no outgoing connection holds one of them.
+const OFFSET = 20000 + (process.pid % 45) * 200;
 const port = (base: number): number => base + OFFSET;
 
 const FAKE_MAIN = `
