@@ -4,9 +4,10 @@ import { Actor, ActorResolver } from '@vigie/shared-auth';
 import { ErrorKind, Headers, VigieException } from '@vigie/shared-contracts';
 import { IngestBatch, ingestBatchSubmitted, INGEST_STREAM } from '@vigie/ontology-contracts';
 import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, PoisonMessageError, readHeader } from '@vigie/shared-messaging';
+import { OutboxPublisher } from '../services/outbox-publisher.service';
 import { IngestService, IngestWritten } from './ingest.service';
 
-/** INGEST messages pulled and handled together (one transaction, one outbox publish, then their acks). */
+/** INGEST messages pulled and handled together (one transaction, their acks, then one outbox publish overlapping the next pull). */
 export const INGEST_MESSAGES_PER_PULL = 8;
 
 /** The ontology writer's durable consumer on INGEST, declared by `setup-streams` (service definition `consumers`). */
@@ -37,11 +38,16 @@ export function isTransient(error: unknown): boolean {
 export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ontology-writer');
   private consumer?: DurableConsumer<typeof ingestBatchSubmitted>;
+  /** The previous pull's publish, running while the next pull is written. */
+  private publishing?: Promise<void>;
+  /** The last publish failed: the next pull publishes the outbox before writing. */
+  private publishFailed = false;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly actors: ActorResolver,
     private readonly ingest: IngestService,
+    private readonly outbox: OutboxPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,12 +57,29 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
       deadLetterSubject: INGEST_DEAD_LETTER_SUBJECT,
       batchSize: INGEST_MESSAGES_PER_PULL,
       handleBatch: async (items) => {
-        // All the messages of a pull in ONE transaction (each its own report), then their outbox
-        // published, then they are acknowledged: an ack still means "written AND its events on
-        // JetStream". A refused batch rolls the pull back; the consumer retries its messages one by one.
+        // Before writing: if the previous publish failed (JetStream unavailable), or a message is
+        // redelivered (it may have been written before an outage, its events and report still in
+        // the outbox), publish every waiting outbox message first. A redelivered batch's report
+        // ("unchanged", same message id) is then dropped by JetStream's deduplication and the first
+        // attempt's created/updated figures stand. If JetStream is still unavailable this throws
+        // before any write: the pull is redelivered later (the writer stops, the outbox does not grow).
+        if (this.publishFailed || items.some(({ msg }) => msg.info.redeliveryCount > 1)) {
+          await this.settlePrevious();
+          this.publishFailed = false;
+          await this.outbox.flush();
+        }
+        // All the messages of a pull in ONE transaction (each its own report, one outbox row).
         const work: { actor: Actor; batch: IngestBatch }[] = [];
         for (const { payload, msg } of items) work.push({ actor: await this.verify(msg), batch: payload });
-        await this.ingest.publishWritten(await this.write(work));
+        const written = await this.write(work);
+        // Committed: the events are durable in the outbox, so the pull is acknowledged now and its
+        // events published while the next pull is written. One publish at a time, in order (this
+        // one starts when the previous one ended): per-object events keep their order.
+        await this.settlePrevious();
+        this.publishing = this.ingest.publishWritten(written).catch((error: unknown) => {
+          this.publishFailed = true;
+          this.logger.warn(`publishing a pull's events failed, left to the outbox flush: ${(error as Error).message}`);
+        });
       },
       logger: {
         warn: (obj, msg) => this.logger.warn(`${msg} ${JSON.stringify(obj)}`),
@@ -68,6 +91,14 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+    await this.settlePrevious();
+  }
+
+  /** Waits for the previous pull's publish (it never throws: a failure sets `publishFailed`). */
+  private async settlePrevious(): Promise<void> {
+    const previous = this.publishing;
+    this.publishing = undefined;
+    await previous;
   }
 
   private async write(work: { actor: Actor; batch: IngestBatch }[]): Promise<IngestWritten[]> {
