@@ -53,7 +53,7 @@ describe('AnalyticsQueryController', () => {
     await controller.search(req);
     expect(viewers[0]).toEqual({ tenant: 'alpha', clearance: 'DR', compartments: ['op-saphir'] });
     expect(events[0]).toEqual(expect.objectContaining({ action: 'search.query', outcome: 'success', tenant: 'alpha', service: 'analytics' }));
-    expect(events[0].details).toEqual(expect.objectContaining({ effectiveClearance: 'DR', clearanceCapped: 'no purpose stated', hitCount: 0 }));
+    expect(events[0].details).toEqual(expect.objectContaining({ effectiveClearance: 'DR', clearanceCapped: 'no purpose stated', hitCount: 0, hitCountExact: true }));
   });
 
   it('reads at full clearance with a stated purpose, recorded in the event', async () => {

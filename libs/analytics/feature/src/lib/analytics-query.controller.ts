@@ -96,7 +96,7 @@ export class AnalyticsQueryController {
       json(req),
       (v) => this.searchRepo.search(v, req),
       (r) => r.items.map((h) => ({ type: 'object', id: h.id })),
-      (r) => ({ hitCount: r.total, returned: r.items.length }),
+      (r) => ({ hitCount: r.total, hitCountExact: r.totalExact ?? true, returned: r.items.length }),
     );
   }
 

@@ -16,7 +16,7 @@ let db: AnalyticsDb;
 const tenant = freshTenant('part');
 const NPV: Viewer = { tenant, clearance: 'NP', compartments: [] };
 const SV: Viewer = { tenant, clearance: 'S', compartments: [] };
-const sql = () => tenantPartitionSql(tenant);
+const sql = () => tenantPartitionSql(tenant, { unlogged: true });
 const part = (t: 'object' | 'doc' | 'link') => tenantPartitionName(t, tenant);
 const id = (prefix: string, i: number) => `${prefix}${String(i).padStart(12, '0')}`;
 const OBJ = '00000000-0000-4000-8000-';
@@ -71,6 +71,8 @@ describe('a tenant partition', () => {
       [part('object'), part('doc'), part('link')],
     );
     expect(r.rows.map((x) => x.parent)).toEqual(['doc', 'link', 'object']);
+    const persistence = await db.query<{ p: string }>(`SELECT relpersistence AS p FROM pg_class WHERE oid = $1::regclass`, [part('link')]);
+    expect(persistence.rows[0].p).toBe('u');
     const n = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM object WHERE tenant = $1`, [tenant]);
     expect(n.rows[0].n).toBe(SEARCH_TOTAL_BOUND + 5 + 40 + 30 + 10);
   });

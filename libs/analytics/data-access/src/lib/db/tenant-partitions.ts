@@ -92,7 +92,10 @@ function withOptions(i: ProjectionIndex, ginWith: string | undefined): string {
  * the tenant's queries read it. `drop` detaches and drops. Rows of the tenant must not be in the
  * DEFAULT partition when attaching (PostgreSQL refuses).
  */
-export function tenantPartitionSql(tenant: string): { create: string[]; index: string[]; vacuum: string[]; attach: string[]; drop: string[] } {
+export function tenantPartitionSql(
+  tenant: string,
+  options: { unlogged?: boolean } = {},
+): { create: string[]; index: string[]; vacuum: string[]; attach: string[]; drop: string[] } {
   const literal = `'${tenant}'`;
   const create: string[] = [];
   const index: string[] = [];
@@ -101,7 +104,7 @@ export function tenantPartitionSql(tenant: string): { create: string[]; index: s
   const drop: string[] = [];
   for (const table of PARTITIONED_TABLES) {
     const part = tenantPartitionName(table, tenant);
-    create.push(`CREATE TABLE ${part} (LIKE ${table} INCLUDING DEFAULTS INCLUDING GENERATED)`);
+    create.push(`CREATE ${options.unlogged ? 'UNLOGGED ' : ''}TABLE ${part} (LIKE ${table} INCLUDING DEFAULTS INCLUDING GENERATED)`);
     index.push(`ALTER TABLE ${part} ADD CONSTRAINT ${part}_pkey PRIMARY KEY ${PROJECTION_PRIMARY_KEYS[table]}`);
     // A loaded tenant is read far more than written: no pending list (fastupdate off).
     index.push(...indexStatements(table, part, { ginWith: 'fastupdate = off' }));
