@@ -42,6 +42,11 @@ export function startTelemetry(options: TelemetryOptions): void {
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': `vigie-${options.service}`, 'service.version': options.version }),
     spanProcessors,
+    // Metrics are served by prom-client on /metrics and logs go to stdout: no OTLP metrics or logs
+    // push. Left to the SDK's environment defaults, both push to localhost:4318 and their retried
+    // final flush held every shutdown ~9 s where no collector listens.
+    metricReaders: [],
+    logRecordProcessors: [],
     textMapPropagator: new W3CTraceContextPropagator(),
     instrumentations: [
       new HttpInstrumentation({
