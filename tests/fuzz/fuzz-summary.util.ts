@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-/** Counts of generated cases per target, printed (and written to `.vigie/fuzz/<suite>.json`) when a suite ends. */
+/** Counts of generated cases per target, printed (and written to `$VIGIE_STATE_DIR/fuzz/<suite>.json`, `.vigie` by default) when a suite ends. */
 export class FuzzSummary {
   private readonly counts: Record<string, number> = {};
 
@@ -19,7 +19,8 @@ export class FuzzSummary {
     const report = { suite: this.suite, total: this.total(), cases: { ...this.counts } };
     console.log(`fuzz ${this.suite}: ${JSON.stringify(report)}`);
     try {
-      const dir = join(__dirname, '../../.vigie/fuzz');
+      const repo = join(__dirname, '../..');
+      const dir = join(resolve(repo, process.env['VIGIE_STATE_DIR'] ?? '.vigie'), 'fuzz');
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `${this.suite}.json`), `${JSON.stringify(report)}\n`);
     } catch {
