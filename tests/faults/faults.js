@@ -53,32 +53,9 @@ const log = (m) => process.stderr.write(`[faults] ${m}\n`);
 let stack = launcher.loadStackEnv();
 const password = fs.readFileSync(path.join(stateDir, 'secrets', 'realms', 'dev-user-password'), 'utf8').trim();
 
-// The shared people-with-phones mapping (columns id, first_name, last_name, phone) when the fixture
-// exists; the same mapping inline otherwise.
-const MAPPING_FIXTURE = path.join(ROOT, 'tests/fixtures/mappings/people-with-phones.yaml');
-const INLINE_MAPPING = `
-version: 1
-name: fault-people
-markings: { level: NP, compartments: [] }
-objects:
-  person:
-    type: Person
-    key: "person:{id}"
-    properties:
-      fullName: { concat: [first_name, last_name] }
-      givenName: first_name
-      familyName: last_name
-  phone:
-    type: Phone
-    key: "phone:{phone}"
-    properties:
-      number: phone
-links:
-  - type: uses
-    from: person
-    to: phone
-`;
-const MAPPING = fs.existsSync(MAPPING_FIXTURE) ? fs.readFileSync(MAPPING_FIXTURE, 'utf8') : INLINE_MAPPING;
+// The shared people-with-phones mapping (CSV columns id, first_name, last_name, phone): a Person,
+// a Phone and a `uses` link per row.
+const MAPPING = fs.readFileSync(path.join(ROOT, 'tests/fixtures/mappings/people-with-phones.yaml'), 'utf8');
 
 function peopleCsv(rows, base) {
   const lines = ['id,first_name,last_name,phone'];
