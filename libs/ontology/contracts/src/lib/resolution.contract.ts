@@ -48,6 +48,8 @@ export const reviewListRequestSchema = z
   .object({
     status: z.enum(['pending', 'merged', 'rejected']).default('pending'),
     objectType: objectTypeNameSchema.optional(),
+    /** Only the pairs this object is one side of. */
+    objectId: objectIdSchema.optional(),
     minScore: z.number().min(0).max(1).optional(),
     ...pageRequestShape,
   })

@@ -79,6 +79,7 @@ export class OntologyTypesResolutionController {
   @ApiOperation({ summary: 'Pairs in the review band, best score first (only pairs whose two records the caller may see)' })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'merged', 'rejected'] })
   @ApiQuery({ name: 'objectType', required: false })
+  @ApiQuery({ name: 'objectId', required: false, description: 'Only the pairs this object is one side of' })
   @ApiQuery({ name: 'minScore', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
@@ -86,7 +87,7 @@ export class OntologyTypesResolutionController {
   @ApiResponse(READ_ERRORS.audit)
   queue(@Query() q: Record<string, string | undefined>) {
     const minScore = q['minScore'] === undefined || q['minScore'] === '' ? undefined : Number(q['minScore']);
-    return this.ask(resolutionQueueList, defined({ status: q['status'], objectType: q['objectType'], minScore, cursor: q['cursor'], limit: query.int('limit', q['limit']) }));
+    return this.ask(resolutionQueueList, defined({ status: q['status'], objectType: q['objectType'], objectId: q['objectId'], minScore, cursor: q['cursor'], limit: query.int('limit', q['limit']) }));
   }
 
   @Post('resolution/queue/:reviewId/decision')

@@ -426,7 +426,7 @@ export class ResolutionRepository {
   async listReviews(
     sql: Sql,
     visible: (alias: string) => { sql: string; params: (string | number)[] },
-    q: { tenant: string; status: string; objectType?: string; minScore?: number; after?: { score: number; id: string }; limit: number },
+    q: { tenant: string; status: string; objectType?: string; objectId?: string; minScore?: number; after?: { score: number; id: string }; limit: number },
   ): Promise<ReviewRow[]> {
     const l = visible('lo');
     const r = visible('ro');
@@ -435,6 +435,11 @@ export class ResolutionRepository {
     if (q.objectType) {
       where += ' AND ri.object_type = ?';
       params.push(q.objectType);
+    }
+    if (q.objectId) {
+      // review_item_left_idx / review_item_right_idx: a bitmap OR, not a scan of the tenant's queue.
+      where += ' AND (ri.left_id = ?::uuid OR ri.right_id = ?::uuid)';
+      params.push(q.objectId, q.objectId);
     }
     if (q.minScore !== undefined) {
       where += ' AND ri.score >= ?';

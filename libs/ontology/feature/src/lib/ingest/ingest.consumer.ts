@@ -8,7 +8,7 @@ import { OutboxPublisher } from '../services/outbox-publisher.service';
 import { IngestService, IngestWritten } from './ingest.service';
 
 /** INGEST messages pulled and handled together (one transaction, their acks, then one outbox publish overlapping the next pull). */
-export const INGEST_MESSAGES_PER_PULL = 8;
+export const INGEST_MESSAGES_PER_PULL = 4;
 
 /** The ontology writer's durable consumer on INGEST, declared by `setup-streams` (service definition `consumers`). */
 export const ONTOLOGY_WRITER_CONSUMER: DurableConsumerDeclaration = {

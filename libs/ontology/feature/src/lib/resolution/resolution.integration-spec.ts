@@ -139,6 +139,11 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
     const review = queue.items.find((r) => [r.leftId, r.rightId].sort().join() === [a5.id, b3.id].sort().join());
     expect(review).toMatchObject({ status: 'pending', score: expect.closeTo(expected, 3) });
     expect(review!.reasons.map((r) => r.feature)).toContain('name');
+    // Filtered by object: only the pairs that object is one side of.
+    const ofA5 = await kit.resolution.queue(analyst, { status: 'pending', objectId: a5.id, limit: 50 });
+    expect(ofA5.items.map((r) => r.id)).toContain(review!.id);
+    expect(ofA5.items.every((r) => r.leftId === a5.id || r.rightId === a5.id)).toBe(true);
+    expect(queue.items.some((r) => r.leftId !== a5.id && r.rightId !== a5.id)).toBe(true);
 
     const decided = await kit.resolution.decide(analyst, review!.id, 'merge', 'same notary file');
     expect(decided.review).toMatchObject({ status: 'merged', decidedBy: 'analyst-1', comment: 'same notary file' });

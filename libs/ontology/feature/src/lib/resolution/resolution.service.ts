@@ -45,7 +45,7 @@ export class ResolutionService {
 
   async queue(
     actor: Actor,
-    q: { status: 'pending' | 'merged' | 'rejected'; objectType?: string; minScore?: number; cursor?: string; limit: number },
+    q: { status: 'pending' | 'merged' | 'rejected'; objectType?: string; objectId?: string; minScore?: number; cursor?: string; limit: number },
   ): Promise<{ items: ReviewItem[]; nextCursor: string | null }> {
     requirePermission(actor, PolicyAction.Read);
     let after: { score: number; id: string } | undefined;
@@ -55,7 +55,7 @@ export class ResolutionService {
       after = { score: c.key, id: c.id };
     }
     const rows = await this.db.read((sql) =>
-      this.resolution.listReviews(sql, (alias) => visibleRow(actor, alias), { tenant: actor.tenant, status: q.status, objectType: q.objectType, minScore: q.minScore, after, limit: q.limit }),
+      this.resolution.listReviews(sql, (alias) => visibleRow(actor, alias), { tenant: actor.tenant, status: q.status, objectType: q.objectType, objectId: q.objectId, minScore: q.minScore, after, limit: q.limit }),
     );
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
