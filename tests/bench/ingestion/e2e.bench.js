@@ -18,7 +18,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { randomBytes } = require('node:crypto');
+const { randomBytes, randomInt } = require('node:crypto');
 const launcher = require('../../../scripts/lib/services.cjs');
 
 function arg(name, fallback) {
@@ -45,8 +45,12 @@ const FIRST = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Luc', 'Camille', 'Nicolas',
 const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Garcia', 'Nguyen'];
 const CITIES = ['Paris', 'Lyon', 'Marseille', 'Toulouse', 'Nantes', 'Lille', 'Rennes', 'Brest'];
 
-/** Writes the CSV (streamed); returns its size. Each row: a distinct person and a distinct phone. */
-async function generate(file, rows, tag) {
+/**
+ * Writes the CSV (streamed); returns its size. Each row: a distinct person and a distinct phone.
+ * Names and phone numbers start at a random `base`, so a run on a stack that kept an earlier run's
+ * objects does not resolve (merge) against them — which would measure entity resolution instead.
+ */
+async function generate(file, rows, tag, base) {
   const out = fs.createWriteStream(file);
   const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
   await write('id,first_name,last_name,birth_date,phone,city\n');
@@ -54,7 +58,8 @@ async function generate(file, rows, tag) {
   for (let i = 0; i < rows; i++) {
     const d = String(1 + (i % 28)).padStart(2, '0');
     const m = String(1 + (i % 12)).padStart(2, '0');
-    chunk += `${tag}-${i},${FIRST[i % 12]},${LAST[(i * 7) % 12]}${i},${d}/${m}/${1950 + (i % 50)},+336${String(10_000_000 + i).slice(-8)},${CITIES[i % 8]}\n`;
+    const n = base + i;
+    chunk += `${tag}-${i},${FIRST[i % 12]},${LAST[(i * 7) % 12]}${n},${d}/${m}/${1950 + (i % 50)},+336${String(10_000_000 + (n % 90_000_000)).slice(-8)},${CITIES[i % 8]}\n`;
     if (chunk.length > 1 << 16) {
       await write(chunk);
       chunk = '';
@@ -139,7 +144,8 @@ async function main() {
   const tag = randomBytes(4).toString('hex');
   const loadStart = os.loadavg().map(round);
   try {
-    const bytes = await generate(file, ROWS, tag);
+    const base = randomInt(0, 80_000_000);
+    const bytes = await generate(file, ROWS, tag, base);
     const copy = copyBaseline(file);
     const bearer = await token();
     const pids = servicePids();

@@ -24,8 +24,8 @@ describe('unwrittenLimit', () => {
 
   it('keeps a few seconds of the writer pace queued, within the floor and the cap', () => {
     expect(QUEUE_SECONDS).toBe(3);
-    expect(unwrittenLimit(4, { cap: 16, floor: 8 })).toBe(12); // 4 batches/s × 3 s
-    expect(unwrittenLimit(0.5, { cap: 16, floor: 8 })).toBe(8); // slow writer: one full pull still queued
+    expect(unwrittenLimit(4, { cap: 16, floor: 4 })).toBe(12); // 4 batches/s × 3 s
+    expect(unwrittenLimit(0.5, { cap: 16, floor: 4 })).toBe(4); // slow writer: half a pull still queued
     expect(unwrittenLimit(0.5, { cap: 8, floor: 2 })).toBe(2); // beside other jobs: little ahead of theirs
     expect(unwrittenLimit(50, { cap: 16, floor: 8 })).toBe(16);
     expect(unwrittenLimit(0, { cap: 4, floor: 8 })).toBe(4); // the floor never exceeds the cap

@@ -50,7 +50,7 @@ export interface JobRunDeps {
   batches: BatchSignal;
   /**
    * Bounds of this job's batches published and not yet written: `cap` is its share of the
-   * replica's budget, `floor` the least it may keep queued (a full writer pull when alone, less
+   * replica's budget, `floor` the least it may keep queued (half a writer pull when alone, less
    * beside other jobs). Between the two the job keeps {@link QUEUE_SECONDS} of the writer's pace.
    */
   unprocessedLimit(jobId: string): { cap: number; floor: number };

@@ -76,8 +76,9 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
       batches,
       unprocessedLimit: () => ({
         cap: unprocessedShare(config.INGESTION_MAX_UNPROCESSED_BATCHES, this.active.size),
-        // Alone, a job keeps at least one writer pull queued; beside others, as little as 2 batches.
-        floor: this.active.size > 1 ? 2 : 8,
+        // At least half a writer pull (8 batches) queued when alone, 2 batches beside other jobs: a
+        // new job's batch then waits for at most about one pull of theirs, even with a slow writer.
+        floor: this.active.size > 1 ? 2 : 4,
       }),
       settings: {
         maxInFlight: config.INGESTION_MAX_INFLIGHT_BATCHES,
