@@ -314,7 +314,8 @@ export class IngestService {
       }
       // Deterministic entity resolution on the written rows, in this transaction; fuzzy matching is
       // queued for the background resolver (ADR 0013).
-      const er = await this.resolution.resolveWrittenIn(sql, tenant, document, written, actor);
+      // Its merge events go into this batch's messages (the pull's one outbox row), before the report.
+      const er = await this.resolution.resolveWrittenIn(sql, tenant, document, written, actor, events);
       const processedId = `processed:${batch.jobId}:${batch.seq}`;
       const processed: BatchProcessedPayload = batchProcessed.payload.parse({
         eventId: processedId,

@@ -8,6 +8,7 @@ import {
   ObjectRepository,
   ObjectRow,
   OntologyDatabase,
+  OutboxMessage,
   OutboxRepository,
   pairKey,
   ResolutionKeyRow,
@@ -203,9 +204,9 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
    * on the rows just written (no re-read), then the rows are queued for the background fuzzy pass.
    * The caller flushes the outbox.
    */
-  async resolveWrittenIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor): Promise<ResolutionOutcome> {
+  async resolveWrittenIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor, sink?: OutboxMessage[]): Promise<ResolutionOutcome> {
     if (!rows.length) return { merged: 0, queuedForReview: 0, entityIds: [] };
-    const outcome = await this.resolveIn(sql, tenant, document, rows, actor, DETERMINISTIC_ONLY, true);
+    const outcome = await this.resolveIn(sql, tenant, document, rows, actor, DETERMINISTIC_ONLY, true, sink);
     // Only records the fuzzy pass has something to do with (their type has a resolution profile).
     const fuzzy = new Set(document.objectTypes.filter((t) => t.resolution && t.resolution.profile !== 'none').map((t) => t.name));
     await this.resolution.queuePending(sql, tenant, rows.filter((r) => fuzzy.has(r.type)).map((r) => r.id));
@@ -235,7 +236,8 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** `mergeIn` for many groups: set-based merges, their events and audit events in one outbox insert. */
-  async mergeManyIn(sql: Sql, actor: Actor, tenant: string, reqs: MergeRequest[]): Promise<{ rows: (MergeRow | undefined)[]; outboxIds: string[] }> {
+  /** With `sink`, the events are appended to it (the caller puts them in its outbox row) instead of inserted. */
+  async mergeManyIn(sql: Sql, actor: Actor, tenant: string, reqs: MergeRequest[], sink?: OutboxMessage[]): Promise<{ rows: (MergeRow | undefined)[]; outboxIds: string[] }> {
     const rows = await this.resolution.mergeMany(sql, tenant, reqs);
     const events = rows.flatMap((row, i) => {
       if (!row) return [];
@@ -249,6 +251,10 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
         }),
       ];
     });
+    if (sink) {
+      sink.push(...events);
+      return { rows, outboxIds: [] };
+    }
     return { rows, outboxIds: await this.outbox.add(sql, events) };
   }
 
@@ -266,7 +272,16 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** `justWritten`: the rows come from the ingest upsert, so a version-1 row was inserted now and has no keys to replace yet. */
-  private async resolveIn(sql: Sql, tenant: string, document: OntologyDocument, rows: ObjectRow[], actor: Actor, passes: ResolutionPasses, justWritten = false): Promise<ResolutionOutcome> {
+  private async resolveIn(
+    sql: Sql,
+    tenant: string,
+    document: OntologyDocument,
+    rows: ObjectRow[],
+    actor: Actor,
+    passes: ResolutionPasses,
+    justWritten = false,
+    sink?: OutboxMessage[],
+  ): Promise<ResolutionOutcome> {
     const objectIds = rows.map((r) => r.id);
     const written = this.candidatesOf(document, rows);
     const writtenIds = new Set(written.map((c) => c.row.id));
@@ -303,6 +318,7 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
         actor,
         tenant,
         groups.map((g) => ({ tenant, ...g, decidedBy: 'auto', actor: recordedActor(actor) })),
+        sink,
       );
       outboxIds.push(...added);
       for (const row of rows) {
@@ -383,7 +399,8 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
         queued,
         pairs: pending.slice(0, 50).map((r) => ({ left: r.leftId, right: r.rightId, score: Math.round(r.score * 1000) / 1000 })),
       });
-      outboxIds.push(...(await this.outbox.add(sql, [audit])));
+      if (sink) sink.push(audit);
+      else outboxIds.push(...(await this.outbox.add(sql, [audit])));
     }
     return { merged, queuedForReview: queued, entityIds: [...entityIds], outboxIds };
   }

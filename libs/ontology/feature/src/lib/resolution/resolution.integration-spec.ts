@@ -143,7 +143,8 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
     const ofA5 = await kit.resolution.queue(analyst, { status: 'pending', objectId: a5.id, limit: 50 });
     expect(ofA5.items.map((r) => r.id)).toContain(review!.id);
     expect(ofA5.items.every((r) => r.leftId === a5.id || r.rightId === a5.id)).toBe(true);
-    expect(queue.items.some((r) => r.leftId !== a5.id && r.rightId !== a5.id)).toBe(true);
+    // A record with no pending pair (A4: homonym born years apart, above) gets an empty page, though the queue is not empty.
+    expect((await kit.resolution.queue(analyst, { status: 'pending', objectId: (await person('A4')).id, limit: 50 })).items).toEqual([]);
 
     const decided = await kit.resolution.decide(analyst, review!.id, 'merge', 'same notary file');
     expect(decided.review).toMatchObject({ status: 'merged', decidedBy: 'analyst-1', comment: 'same notary file' });
