@@ -292,6 +292,17 @@ describe(`scenario ${RUN}: an investigation end to end, nothing leaked`, () => {
     expect(ringPhones[0].callPhone.markings).toEqual(S_SAPHIR);
 
     const number = alpha.manifest.ring[0].phone;
+    // Search, graph, timeline and map read the analytics projection of the ONTOLOGY stream, which
+    // follows the writes (seconds on an idle stack, minutes behind a backlog on a busy one): wait,
+    // bounded, until the cleared analyst's search finds what this run wrote, then assert exactly.
+    const wanted = [ringPhones[0].callPhone.id, ...(ringPhones[0].registryPhone ? [ringPhones[0].registryPhone.id] : [])];
+    await eventually(
+      'analytics projection of this run (the ring phone found by the cleared analyst)',
+      async () => (await search(sSaphir, { q: number, types: ['Phone'] })).items.map((h) => h.id),
+      (found) => wanted.every((id) => found.includes(id)),
+      120_000,
+      2_000,
+    );
     const seen: Record<string, SearchHit[]> = {};
     for (const a of ANALYSTS) {
       const res = await search(a, { q: number, types: ['Phone'] });
@@ -416,8 +427,9 @@ describe(`scenario ${RUN}: an investigation end to end, nothing leaked`, () => {
         `audit records of ${a.username}`,
         async () => (await call<{ records: AuditRecord[] }>(auditor, 'GET', `/audit/records?actor=${a.username}&limit=500&from=${started.toISOString()}`)).body.records ?? [],
         (r) => r.some((x) => x.event.action === 'search.query'),
-        30_000,
-        1_000,
+        // the audit writer follows the AUDIT stream: seconds on an idle stack, longer behind a backlog
+        120_000,
+        2_000,
       );
       expect(records.every((r) => r.tenant === 'alpha' && r.event.actor.username === a.username)).toBe(true);
       const purposes = new Set(records.map((r) => r.event.purpose?.caseRef).filter(Boolean));
