@@ -14,6 +14,8 @@ import {
   ObjectView,
   OntologyDocument,
   ONTOLOGY_STREAM,
+  recordsChanged,
+  recordsChangedPayloadSchema,
   typesChanged,
   typesChangedPayloadSchema,
 } from '@vigie/ontology-contracts';
@@ -33,13 +35,18 @@ export const ANALYTICS_PROJECTOR_CONSUMER: DurableConsumerDeclaration = {
   backoffMs: [5000, 15000, 30000, 60000],
 };
 
+/** Bytes per pull: above the server's 1 MiB maximum payload, so any single message fits. */
+const PROJECTION_PULL_MAX_BYTES = 8 * 1024 * 1024;
+/** Records applied per statement group inside a pull's transaction. */
+const APPLY_SLICE = 2000;
+
 /** Every ONTOLOGY event; dispatched by subject after this first check. */
 const ontologyEvent: EventContract = {
   kind: 'event',
   subject: 'ontology.v1.events.>',
   stream: ONTOLOGY_STREAM,
   description: 'Any ONTOLOGY event',
-  payload: z.union([objectChangedPayloadSchema, linkChangedPayloadSchema, typesChangedPayloadSchema, entityMergedPayloadSchema, batchProcessedPayloadSchema]),
+  payload: z.union([objectChangedPayloadSchema, linkChangedPayloadSchema, recordsChangedPayloadSchema, typesChangedPayloadSchema, entityMergedPayloadSchema, batchProcessedPayloadSchema]),
 };
 
 /**
@@ -68,6 +75,8 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
       contract: ontologyEvent,
       deadLetterSubject: ANALYTICS_DEADLETTER_ONTOLOGY,
       batchSize: this.config.PROJECTION_BATCH_SIZE,
+      // `records.changed` pages carry up to 512 KiB each: a pull holds a bounded amount of them.
+      maxBytes: PROJECTION_PULL_MAX_BYTES,
       logger: this.logger,
       handleBatch: (items) => this.apply(items),
     });
@@ -98,6 +107,12 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
         const e = parse(linkChanged.payload, payload, subject);
         links.push({ tenant: e.tenant, link: e.link, occurredAt: e.occurredAt });
         lastAt = e.occurredAt;
+      } else if (subject === recordsChanged.subject) {
+        // An ingest batch's changes in one message: applied exactly as their single events would be.
+        const e = parse(recordsChanged.payload, payload, subject);
+        for (const o of e.objects) objects.push({ tenant: e.tenant, object: o.object, occurredAt: e.occurredAt });
+        for (const l of e.links) links.push({ tenant: e.tenant, link: l.link, occurredAt: e.occurredAt });
+        lastAt = e.occurredAt;
       } else if (subject === typesChanged.subject) {
         const e = parse(typesChanged.payload, payload, subject);
         types.push({ tenant: e.tenant, document: e.document });
@@ -108,8 +123,10 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
     if (!objects.length && !links.length && !types.length) return;
     await this.db.transaction(async (tx) => {
       for (const t of types) await this.writer.applyTypes(tx, t.tenant, t.document);
-      await this.writer.applyObjects(tx, objects);
-      await this.writer.applyLinks(tx, links);
+      // In slices (pages make a pull hold thousands of records); each change is applied only if
+      // newer than what is stored, so slicing does not change the result.
+      for (let i = 0; i < objects.length; i += APPLY_SLICE) await this.writer.applyObjects(tx, objects.slice(i, i + APPLY_SLICE));
+      for (let i = 0; i < links.length; i += APPLY_SLICE) await this.writer.applyLinks(tx, links.slice(i, i + APPLY_SLICE));
     });
     if (lastAt) this.lag.applied(lastAt);
   }

@@ -38,6 +38,19 @@ export const linkChangedPayloadSchema = z.object({
 });
 export type LinkChangedPayload = z.infer<typeof linkChangedPayloadSchema>;
 
+/**
+ * Several changes in one message: what the ingest writer publishes for a batch (split by size so
+ * each message stays well under the server's maximum payload). Each item is exactly what
+ * `object.changed` / `link.changed` would carry; consumers apply them as such, idempotently on
+ * (`id`, `version`). One JetStream acknowledgement per page instead of one per record.
+ */
+export const recordsChangedPayloadSchema = z.object({
+  ...eventEnvelope,
+  objects: z.array(z.object({ change: changeKindSchema, object: objectViewSchema })),
+  links: z.array(z.object({ change: changeKindSchema, link: linkViewSchema })),
+});
+export type RecordsChangedPayload = z.infer<typeof recordsChangedPayloadSchema>;
+
 export const entityMergedPayloadSchema = z.object({ ...eventEnvelope, merge: mergeViewSchema });
 export type EntityMergedPayload = z.infer<typeof entityMergedPayloadSchema>;
 
@@ -88,6 +101,12 @@ export const linkChanged = defineEvent({
   stream: ONTOLOGY_STREAM,
   description: 'A link was created, updated, deleted or restored; carries its full state',
   payload: linkChangedPayloadSchema,
+});
+export const recordsChanged = defineEvent({
+  subject: 'ontology.v1.events.records.changed',
+  stream: ONTOLOGY_STREAM,
+  description: 'Several objects and links created or updated together (an ingest batch, split by size); each item carries its full state',
+  payload: recordsChangedPayloadSchema,
 });
 export const entityMerged = defineEvent({
   subject: 'ontology.v1.events.entity.merged',

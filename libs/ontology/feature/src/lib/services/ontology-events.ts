@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Actor } from '@vigie/shared-auth';
 import { auditEventContractFor, AuditEvent } from '@vigie/audit-contracts';
 import {
@@ -11,6 +11,8 @@ import {
   objectChanged,
   ObjectView,
   OntologyDocument,
+  recordsChanged,
+  RecordsChangedPayload,
   typesChanged,
 } from '@vigie/ontology-contracts';
 import { OutboxMessage } from '@vigie/ontology-data-access';
@@ -33,6 +35,12 @@ function envelope(tenant: string, actor: Actor) {
 }
 
 /**
+ * Largest encoded size of a `records.changed` page: well under NATS's default maximum payload
+ * (1 MiB), leaving room for headers. A single change bigger than this still gets a page of its own.
+ */
+export const RECORDS_PAGE_MAX_BYTES = 512 * 1024;
+
+/**
  * Builds the ONTOLOGY and AUDIT stream messages of a change, for the outbox. ONTOLOGY events
  * carry the full current state (every property with its marking), so projections never call
  * back; `Nats-Msg-Id` is `<id>:<version>`, so a republished change is deduplicated.
@@ -46,6 +54,50 @@ export const OntologyEvents = {
   linkChanged(tenant: string, actor: Actor, change: ChangeKind, link: LinkView): OutboxMessage {
     const msgId = `${link.id}:${link.version}`;
     return { subject: linkChanged.subject, msgId, payload: { eventId: msgId, ...envelope(tenant, actor), change, link } };
+  },
+
+  /**
+   * The changes of one write (an ingest batch) as `records.changed` pages of at most
+   * RECORDS_PAGE_MAX_BYTES each. `Nats-Msg-Id` is derived from the (id, version) pairs of the page,
+   * so republishing the same page is deduplicated and a different write never collides.
+   */
+  recordsChanged(
+    tenant: string,
+    actor: Actor,
+    objects: readonly { change: ChangeKind; object: ObjectView }[],
+    links: readonly { change: ChangeKind; link: LinkView }[],
+    maxBytes = RECORDS_PAGE_MAX_BYTES,
+  ): OutboxMessage[] {
+    type Item = { kind: 'object'; value: RecordsChangedPayload['objects'][number]; key: string } | { kind: 'link'; value: RecordsChangedPayload['links'][number]; key: string };
+    const items: Item[] = [
+      ...objects.map((o): Item => ({ kind: 'object', value: o, key: `${o.object.id}:${o.object.version}` })),
+      ...links.map((l): Item => ({ kind: 'link', value: l, key: `${l.link.id}:${l.link.version}` })),
+    ];
+    const pages: Item[][] = [];
+    let page: Item[] = [];
+    let bytes = 0;
+    for (const item of items) {
+      const size = Buffer.byteLength(JSON.stringify(item.value)) + 1;
+      if (page.length && bytes + size > maxBytes) {
+        pages.push(page);
+        page = [];
+        bytes = 0;
+      }
+      page.push(item);
+      bytes += size;
+    }
+    if (page.length) pages.push(page);
+    const env = envelope(tenant, actor);
+    return pages.map((p) => {
+      const msgId = `changes:${createHash('sha256').update(p.map((i) => i.key).join(',')).digest('hex').slice(0, 40)}`;
+      const payload: RecordsChangedPayload = {
+        eventId: msgId,
+        ...env,
+        objects: p.flatMap((i) => (i.kind === 'object' ? [i.value] : [])),
+        links: p.flatMap((i) => (i.kind === 'link' ? [i.value] : [])),
+      };
+      return { subject: recordsChanged.subject, msgId, payload };
+    });
   },
 
   entityMerged(tenant: string, actor: Actor, merge: MergeView): OutboxMessage {
