@@ -5,9 +5,12 @@ import {
   BatchProcessedPayload,
   batchProcessed,
   BatchRejection,
+  ChangeKind,
   IngestBatch,
   LinkType,
+  LinkView,
   ObjectType,
+  ObjectView,
   OntologyException,
   PropertyEntry,
   Provenance,
@@ -199,6 +202,8 @@ export class IngestService {
     const { actor, batch, tenant, document, objectTypes, linkTypes, rejected, provenanceOf, objects } = p;
     const counts = { objects: { created: 0, updated: 0, unchanged: 0 }, links: { created: 0, updated: 0, unchanged: 0 } };
     const events: OutboxMessage[] = [];
+    const objectChanges: { change: ChangeKind; object: ObjectView }[] = [];
+    const linkChanges: { change: ChangeKind; link: LinkView }[] = [];
 
     {
       const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects.map((o) => o.sourceKey));
@@ -220,7 +225,7 @@ export class IngestService {
       for (const row of written) {
         if (row.version === 1) counts.objects.created++;
         else counts.objects.updated++;
-        events.push(OntologyEvents.objectChanged(tenant, actor, row.version === 1 ? 'created' : 'updated', toObjectView(row, objectTypes.get(row.type))));
+        objectChanges.push({ change: row.version === 1 ? 'created' : 'updated', object: toObjectView(row, objectTypes.get(row.type)) });
       }
 
       // Links: ends resolved by (source, sourceKey) — in this batch or already stored.
@@ -297,8 +302,10 @@ export class IngestService {
       for (const row of writtenLinks) {
         if (row.version === 1) counts.links.created++;
         else counts.links.updated++;
-        events.push(OntologyEvents.linkChanged(tenant, actor, row.version === 1 ? 'created' : 'updated', toLinkView(row)));
+        linkChanges.push({ change: row.version === 1 ? 'created' : 'updated', link: toLinkView(row) });
       }
+      // The batch's changes in a few `records.changed` pages: one JetStream acknowledgement per page, not per record.
+      events.push(...OntologyEvents.recordsChanged(tenant, actor, objectChanges, linkChanges));
       const changedIds = [...written.map((r) => ({ type: 'object', id: r.id })), ...writtenLinks.map((r) => ({ type: 'link', id: r.id }))];
       if (changedIds.length) {
         events.push(
