@@ -35,8 +35,8 @@ export const ANALYTICS_PROJECTOR_CONSUMER: DurableConsumerDeclaration = {
   backoffMs: [5000, 15000, 30000, 60000],
 };
 
-/** Bytes per pull: above the server's 1 MiB maximum payload, so any single message fits. */
-const PROJECTION_PULL_MAX_BYTES = 8 * 1024 * 1024;
+/** Bytes per pull (instead of PROJECTION_BATCH_SIZE): above the server's 1 MiB maximum payload (NATS default, kept by the chart), so any single message fits. */
+const PROJECTION_PULL_MAX_BYTES = 2 * 1024 * 1024;
 /** Records applied per statement group inside a pull's transaction. */
 const APPLY_SLICE = 2000;
 

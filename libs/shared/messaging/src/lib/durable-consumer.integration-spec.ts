@@ -93,3 +93,51 @@ describe('DurableConsumer with batch acknowledgement', () => {
     expect(info.num_pending).toBe(0);
   }, 20_000);
 });
+
+describe('DurableConsumer with pulls bounded by bytes', () => {
+  let nc: NatsConnection;
+  const subject = `dcbytes${run}.v1.deadletter.events`;
+  const durable = `dcbytes-${run}`;
+  const event = defineEvent({ subject: `dcbytes${run}.v1.events.page.written`, stream: 'DEADLETTER', description: 'test', payload: z.object({ n: z.number().int(), pad: z.string() }) });
+
+  beforeAll(async () => {
+    nc = await connectNats(config, 'durable-consumer-bytes-test');
+    await setupConsumer(await nc.jetstreamManager(), { stream: 'DEADLETTER', durable, filterSubject: subject, maxDeliver: 3 });
+  });
+  afterAll(async () => {
+    await (await nc.jetstreamManager()).consumers.delete('DEADLETTER', durable).catch(() => undefined);
+    await nc.drain();
+  });
+
+  it('hands every message over in pulls of at most maxBytes', async () => {
+    const publisher = new EventPublisher(nc, 2000);
+    const pad = 'x'.repeat(1000);
+    await Promise.all(Array.from({ length: 40 }, (_, n) => publisher.publish(event, { n, pad }, `dcb-${run}-${n}`, { subject })));
+    const seen: number[] = [];
+    const batches: number[] = [];
+    const c = new DurableConsumer(nc, {
+      stream: 'DEADLETTER',
+      durable,
+      filterSubject: subject,
+      maxDeliver: 3,
+      backoffMs: [200],
+      contract: event,
+      deadLetterSubject: `dcbytes${run}.v1.deadletter.poison`,
+      maxBytes: 8 * 1024,
+      ackMode: 'batch',
+      logger: { warn: () => undefined, error: () => undefined },
+      handleBatch: async (items) => {
+        batches.push(items.length);
+        seen.push(...items.map((i) => i.payload.n));
+      },
+    });
+    c.start();
+    const deadline = Date.now() + 15000;
+    while (seen.length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await c.stop();
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    // ~1 KiB messages, 8 KiB pulls: never the whole backlog at once.
+    expect(Math.max(...batches)).toBeLessThanOrEqual(8);
+    expect(batches.length).toBeGreaterThanOrEqual(5);
+  }, 25_000);
+});

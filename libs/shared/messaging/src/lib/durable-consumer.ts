@@ -23,9 +23,9 @@ export interface DurableConsumerOptions<C extends EventContract> extends Durable
   /** Messages fetched per pull; handed to `handleBatch` together. */
   batchSize?: number;
   /**
-   * Also bounds a pull by size (bytes of the messages), for streams whose messages vary a lot in
-   * size (e.g. pages of records). Must exceed the largest message the stream can hold (the server's
-   * maximum payload), or that message could never be delivered.
+   * Bounds a pull by size (bytes of the messages) instead of `batchSize`, for streams whose
+   * messages vary a lot in size (e.g. pages of records). Must exceed the largest message the
+   * stream can hold (the server's maximum payload), or that message could never be delivered.
    */
   maxBytes?: number;
   /**
@@ -89,8 +89,8 @@ export class DurableConsumer<C extends EventContract> {
           // shortly after its `expires`, and on a busy event loop messages the server sent just
           // before would arrive after that close — dropped, then redelivered only after ack_wait.
           const batch: JsMsg[] = [];
-          const max_messages = this.options.batchSize ?? 64;
-          const messages = await consumer.fetch(this.options.maxBytes ? { max_messages, max_bytes: this.options.maxBytes, expires: 1000 } : { max_messages, expires: 1000 });
+          // The client takes one bound per pull: bytes when set, else messages.
+          const messages = await consumer.fetch(this.options.maxBytes ? { max_bytes: this.options.maxBytes, expires: 1000 } : { max_messages: this.options.batchSize ?? 64, expires: 1000 });
           for await (const m of messages) batch.push(m);
           if (batch.length) await this.process(batch);
         }
