@@ -7,7 +7,7 @@
 require('../lib/register-ts');
 const { OntologyDatabase } = require('@vigie/ontology-data-access');
 const { EventPublisher } = require('@vigie/shared-messaging');
-const { OutboxPublisher, ResolutionEngine } = require('@vigie/ontology-feature');
+const { IngestService, OutboxPublisher, ResolutionEngine } = require('@vigie/ontology-feature');
 
 const totals = new Map();
 const add = (key, ms) => {
@@ -54,9 +54,12 @@ const wrapMethod = (proto, name, key) => {
     }
   };
 };
-wrapMethod(OutboxPublisher.prototype, 'publish', 'outbox.publish (whole)');
+wrapMethod(OutboxPublisher.prototype, 'publish', 'outbox.publish by id (whole)');
+wrapMethod(OutboxPublisher.prototype, 'publishMessages', 'outbox.publishMessages (whole)');
 wrapMethod(EventPublisher.prototype, 'publishRaw', 'jetstream publishRaw (each, overlapping)');
 wrapMethod(ResolutionEngine.prototype, 'resolveWrittenIn', 'resolution.resolveWrittenIn');
+wrapMethod(IngestService.prototype, 'writeMany', 'ingest.writeMany (whole: prepare + transaction)');
+wrapMethod(IngestService.prototype, 'publishWritten', 'ingest.publishWritten (whole)');
 process.on('exit', () => {
   const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${String(Math.round(v.ms)).padStart(8)} ms ${String(v.n).padStart(7)}x  ${k}`);
   process.stderr.write(`${rows.join('\n')}\n`);
