@@ -53,6 +53,8 @@ export enum PlatformErrorCode {
   ServiceTimeout = 'SERVICE_TIMEOUT',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   AuditUnavailable = 'AUDIT_UNAVAILABLE',
+  /** A service's answer is larger than the messaging layer carries: the request must ask for less. */
+  ResponseTooLarge = 'RESPONSE_TOO_LARGE',
   Internal = 'INTERNAL_ERROR',
 }
 

@@ -22,7 +22,7 @@ const codec = JSONCodec<unknown>();
 const echo = defineRequest({
   subject: `ontology.v1.msgtest${run}.echo`,
   description: 'echo for the messaging test',
-  request: z.object({ text: z.string().min(1), failWith: z.enum(['typed', 'crash', 'slow', 'bad-reply']).optional() }).strict(),
+  request: z.object({ text: z.string().min(1), failWith: z.enum(['typed', 'crash', 'slow', 'bad-reply', 'huge']).optional() }).strict(),
   response: z.object({ text: z.string(), authorization: z.string().nullable(), purpose: z.string().nullable(), traceId: z.string().nullable() }),
 });
 const silent = defineRequest({ subject: `ontology.v1.msgtest${run}.nobody`, description: 'no one serves it', request: z.object({}), response: z.object({}) });
@@ -35,6 +35,7 @@ class EchoController {
     if (data.failWith === 'crash') throw new Error('secret internal detail');
     if (data.failWith === 'slow') await new Promise((r) => setTimeout(r, 1500));
     if (data.failWith === 'bad-reply') return { text: 42 };
+    if (data.failWith === 'huge') return { text: 'x'.repeat(2 * 1024 * 1024), authorization: null, purpose: null, traceId: null };
     const caller = currentCaller();
     return { text: data.text, authorization: caller?.authorization ?? null, purpose: caller?.purpose ?? null, traceId: currentTraceId() ?? null };
   }
@@ -90,6 +91,12 @@ describe('messaging on a real NATS server', () => {
 
   it('refuses a reply that breaks the contract', async () => {
     await expect(client.request(echo, { text: 'x', failWith: 'bad-reply' })).rejects.toMatchObject({ code: PlatformErrorCode.Internal });
+  });
+
+  it('answers RESPONSE_TOO_LARGE when a reply exceeds the maximum payload, and keeps serving', async () => {
+    const error = await client.request(echo, { text: 'x', failWith: 'huge' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: PlatformErrorCode.ResponseTooLarge, kind: ErrorKind.TooLarge, message: expect.stringContaining(echo.subject) });
+    await expect(client.request(echo, { text: 'still here' })).resolves.toMatchObject({ text: 'still here' });
   });
 
   it('fails fast with SERVICE_UNAVAILABLE when nobody serves the subject', async () => {

@@ -1,7 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { NatsContext, ServerNats } from '@nestjs/microservices';
-import type { Msg, MsgHdrs, NatsConnection } from 'nats';
-import { Headers } from '@vigie/shared-contracts';
+import type { Msg, MsgHdrs, NatsConnection, NatsError } from 'nats';
+import { ErrorKind, ErrorReply, Headers, PlatformErrorCode } from '@vigie/shared-contracts';
 import { runWithCaller } from './caller-context';
 import { NatsConnectionConfig, natsConnectionOptions } from './nats-connection';
 import { readHeader } from './headers';
@@ -9,6 +9,7 @@ import { readHeader } from './headers';
 const tracer = trace.getTracer('vigie-messaging');
 
 interface ReplyPacket {
+  id?: string;
   err?: unknown;
   isDisposed?: boolean;
 }
@@ -63,8 +64,20 @@ export class VigieNatsServer extends ServerNats {
         span.end();
         this.spans.delete(natsMsg);
       }
-      return publish(response);
+      try {
+        return publish(response);
+      } catch (error) {
+        // An answer above the server's maximum payload cannot be sent: the caller gets a typed
+        // error naming the limit (instead of a timeout), and the service keeps running.
+        if ((error as NatsError).code !== 'MAX_PAYLOAD_EXCEEDED') throw error;
+        return publish({ id: packet.id, err: tooLargeReply(natsMsg.subject, this.maxPayload()), isDisposed: true });
+      }
     };
+  }
+
+  private maxPayload(): number | undefined {
+    const nc = (this as unknown as { natsClient: NatsConnection | null }).natsClient;
+    return nc?.info?.max_payload;
   }
 
   override async close(): Promise<void> {
@@ -75,4 +88,13 @@ export class VigieNatsServer extends ServerNats {
     }
     await super.close();
   }
+}
+
+export function tooLargeReply(subject: string, maxPayload: number | undefined): ErrorReply {
+  return {
+    code: PlatformErrorCode.ResponseTooLarge,
+    kind: ErrorKind.TooLarge,
+    message: `The answer to ${subject} is larger than the messaging limit${maxPayload ? ` (${maxPayload} bytes)` : ''}: ask for less (a smaller page or limit, fewer fields)`,
+    details: { subject, ...(maxPayload ? { maxPayloadBytes: maxPayload } : {}) },
+  };
 }
