@@ -24,6 +24,8 @@ type ExportChunkRequest = RequestOf<typeof auditExportChunk>;
 type ExportChunkResponse = ResponseOf<typeof auditExportChunk>;
 
 const EXPORT_PAGE = 500;
+/** Encoded size at which a query page stops early (NATS carries at most 1 MiB per message by default). */
+export const QUERY_PAGE_MAX_BYTES = 600 * 1024;
 
 /**
  * What auditors read, always for one tenant (the caller's, from the verified token): records by
@@ -39,11 +41,21 @@ export class AuditReader {
   async query(tenant: string, req: QueryRequest): Promise<{ records: AuditRecord[]; nextCursor: string | null }> {
     const after = req.cursor === undefined ? undefined : decodeSeqCursor(req.cursor);
     const rows = await this.store.query(tenant, req.filter, req.order, req.limit + 1, after);
-    const page = rows.slice(0, req.limit);
+    // A page also stops at QUERY_PAGE_MAX_BYTES (records of large ingests name up to 1,000
+    // resources each): the answer must fit in one NATS message. The cursor then continues after
+    // the last record returned, so nothing is skipped.
+    const page: typeof rows = [];
+    let bytes = 0;
+    for (const row of rows.slice(0, req.limit)) {
+      const size = Buffer.byteLength(JSON.stringify(row));
+      if (page.length && bytes + size > QUERY_PAGE_MAX_BYTES) break;
+      page.push(row);
+      bytes += size;
+    }
     const last = page[page.length - 1];
     return {
       records: page as unknown as AuditRecord[],
-      nextCursor: rows.length > req.limit && last ? encodeSeqCursor(last.seq) : null,
+      nextCursor: rows.length > page.length && last ? encodeSeqCursor(last.seq) : null,
     };
   }
 
