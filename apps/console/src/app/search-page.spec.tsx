@@ -63,6 +63,13 @@ describe('SearchPage', () => {
     expect(screen.getByRole('link', { name: 'Jean Dupont' }).getAttribute('href')).toBe(`/objects/${HIT_ID}`);
   });
 
+  it('shows a total the search stopped counting as a lower bound', async () => {
+    const hit = { id: HIT_ID, type: 'Person', title: 'Jean Dupont', score: 1, markings: { level: 'NP' as const, compartments: [] }, highlights: [], time: null, geo: null };
+    const { view } = setup(async () => ({ ...result([hit]), total: 1000, totalExact: false }));
+    render(view('dupont'));
+    expect(await screen.findByText(/^1[,  ]?000\+ results$/)).toBeTruthy();
+  });
+
   it('drops the banner back to NP when the screen shows nothing marked', async () => {
     let answer = result([{ id: HIT_ID, type: 'Person', title: 'Sable', score: 1, markings: { level: 'S', compartments: ['op-saphir'] }, highlights: [], time: null, geo: null }]);
     const { view } = setup(async () => answer);

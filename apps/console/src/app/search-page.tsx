@@ -93,7 +93,7 @@ export function SearchPage({ q, types }: { q: string; types: string[] }) {
             )}
           </aside>
           <div className="results">
-            <p aria-live="polite">{t('search.results', { count: number(state.result.total) })}</p>
+            <p aria-live="polite">{t('search.results', { count: `${number(state.result.total)}${state.result.totalExact === false ? '+' : ''}` })}</p>
             {hits.length === 0 ? <p>{t('search.noResults')}</p> : <ol className="hits">{hits.map((hit) => <Hit key={hit.id} hit={hit} date={date} number={number} />)}</ol>}
             {state.result.nextCursor && (
               <button type="button" onClick={more} disabled={state.loadingMore}>

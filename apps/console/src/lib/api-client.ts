@@ -38,6 +38,8 @@ export interface SearchResponse {
   items: SearchHit[];
   nextCursor: string | null;
   total: number;
+  /** False when the search stopped counting (`total` is then a lower bound, shown as "1000+"). */
+  totalExact?: boolean;
   facets: { types: FacetValue[]; properties: Record<string, FacetValue[]> };
 }
 
