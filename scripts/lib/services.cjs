@@ -293,6 +293,18 @@ function runCommand(name, command, { stack = loadStackEnv(), overrides = {} } = 
   return r.stdout;
 }
 
+/**
+ * JavaScript heap limit of a local service (MiB, `VIGIE_SERVICE_HEAP_MB`, default 384). In a pod,
+ * Node sizes its heap from the container's memory limit; on a developer machine it would size it
+ * from the whole RAM and collect lazily — an ontology writing a 100k-row import then sat at 640 MiB
+ * RSS with most of it garbage. With the limit, the same import peaks at ~260 MiB.
+ */
+function heapMiB() {
+  const v = Number(process.env.VIGIE_SERVICE_HEAP_MB ?? 384);
+  if (!Number.isInteger(v) || v < 64) throw new Error(`VIGIE_SERVICE_HEAP_MB must be an integer ≥ 64 (MiB), got ${process.env.VIGIE_SERVICE_HEAP_MB}`);
+  return v;
+}
+
 /** Starts a service in the background (reusing a running one), logging to .vigie/logs/<name>.log. */
 function start(name, { stack = loadStackEnv(), overrides = {}, dir = stateDir() } = {}) {
   const existing = runningPid(name, dir);
@@ -301,7 +313,7 @@ function start(name, { stack = loadStackEnv(), overrides = {}, dir = stateDir() 
   fs.mkdirSync(path.join(dir, 'run'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const log = fs.openSync(path.join(dir, 'logs', `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', mainFile(name)], {
+  const child = spawn(process.execPath, ['--enable-source-maps', `--max-old-space-size=${heapMiB()}`, mainFile(name)], {
     env: { ...process.env, ...serviceEnv(name, stack, overrides) },
     stdio: ['ignore', log, log],
     detached: true,
