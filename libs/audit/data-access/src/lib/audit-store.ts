@@ -79,6 +79,10 @@ export class AuditStore {
     });
     // A broken idle connection must not crash the service; the next query reports it.
     this.pool.on('error', () => undefined);
+    // Nor a checked-out one: pg-pool listens on a client only while it is idle, and a client in use
+    // when the server dies emits 'error' with no listener (the process would end). The statement in
+    // flight still fails; the broken client is discarded at release.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,24 @@ export function toErrorReply(exception: unknown, host: ArgumentsHost | undefined
   if (exception instanceof VigieException) return exception.toReply();
   if (exception instanceof ZodError) return validationError('message', exception).toReply();
   const subject = host?.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
+  if (isDatabaseUnavailable(exception)) {
+    // PostgreSQL restarting or unreachable: the caller may retry; nothing is wrong with the request.
+    logger.warn(`Database unavailable in ${subject ?? 'handler'}: ${(exception as Error).message}`);
+    return { code: PlatformErrorCode.ServiceUnavailable, kind: ErrorKind.Unavailable, message: 'The database is unavailable; retry shortly' };
+  }
   logger.error(`Unhandled error in ${subject ?? 'handler'}: ${(exception as Error)?.stack ?? String(exception)}`);
   return { code: PlatformErrorCode.Internal, kind: ErrorKind.Internal, message: 'Internal error' };
+}
+
+/** SQLSTATEs of a server going away or refusing connections (class 08, and 57P01–57P03). */
+const UNAVAILABLE_SQLSTATE = /^(08\d{3}|57P0[123])$/;
+const UNAVAILABLE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection)/;
+
+/** True when an error means "the database cannot be reached right now", not a bug or a bad request. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NETWORK.has(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }

@@ -41,6 +41,10 @@ export class AnalyticsDb implements Queryable {
     // An idle connection broken by a PostgreSQL restart emits 'error' on the pool; unheard, it
     // would end the process. The pool drops that client and the next query reconnects (or reports).
     this.pool.on('error', () => undefined);
+    // pg-pool listens on a client only while it is idle: a client checked out when the server dies
+    // (a query or transaction in flight) emits 'error' with no listener, which ends the process.
+    // The query in flight still gets its error; the broken client is discarded at release.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /**
