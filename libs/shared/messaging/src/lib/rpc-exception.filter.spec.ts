@@ -11,6 +11,7 @@ describe('toErrorReply', () => {
       Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' }),
       new Error('Connection terminated unexpectedly'),
+      new Error('select "o".* from "object" as "o" where "o"."tenant" = $1 - Connection terminated unexpectedly'),
       new Error('Knex: Timeout acquiring a connection. The pool is probably full.'),
     ]) {
       expect(toErrorReply(error, undefined, logger)).toEqual({ code: PlatformErrorCode.ServiceUnavailable, kind: ErrorKind.Unavailable, message: 'The database is unavailable; retry shortly' });

@@ -33,7 +33,8 @@ export function toErrorReply(exception: unknown, host: ArgumentsHost | undefined
 /** SQLSTATEs of a server going away or refusing connections (class 08, and 57P01–57P03). */
 const UNAVAILABLE_SQLSTATE = /^(08\d{3}|57P0[123])$/;
 const UNAVAILABLE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Knex: Timeout acquiring a connection)/;
+// Anywhere in the message: knex prefixes the driver's message with the statement (`select … - Connection terminated unexpectedly`).
+const UNAVAILABLE_MESSAGE = /(Connection terminated|Client has encountered a connection error|Timeout acquiring a connection|the database system is (starting up|shutting down|in recovery mode)|connect ECONNREFUSED)/;
 
 /** True when an error means "the database cannot be reached right now", not a bug or a bad request. */
 export function isDatabaseUnavailable(error: unknown): boolean {
