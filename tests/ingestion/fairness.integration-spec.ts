@@ -13,7 +13,8 @@ beforeAll(async () => {
   token = await login('alpha-ingest');
 });
 
-const BIG_ROWS = 6_000;
+// Big enough to still be running when the small job ends on a quiet machine (the writer does ~1,500 records/s there).
+const BIG_ROWS = 30_000;
 // Fresh people each run (ids and names from a random offset): nothing to merge with earlier runs.
 const OFFSET = 1_000_000 + Math.floor(Math.random() * 8_000_000);
 

@@ -89,6 +89,15 @@ describe('AuditClient', () => {
     expect(page.nextCursor).toBeNull();
   });
 
+  it('follows the cursor when the service answers a short page (pages also stop by size)', async () => {
+    const pages = [{ records: [1, 2].map(record), nextCursor: seqCursor(2) }, { records: [3, 4].map(record), nextCursor: seqCursor(4) }];
+    const { audit, urls } = client(() => new Response(JSON.stringify(pages.shift())));
+    const page = await audit.range({}, 4);
+    expect(page.records.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    expect(urls).toEqual(['/api/v1/audit/records?order=asc&limit=4', `/api/v1/audit/records?order=asc&limit=2&cursor=${seqCursor(2)}`]);
+    expect(page.nextCursor).toBe(seqCursor(4));
+  });
+
   it('exports with the file name the gateway gives', async () => {
     const { audit, urls } = client(() => new Response('{"a":1}\n', { headers: { 'content-disposition': 'attachment; filename="audit-alpha-1-9.ndjson"' } }));
     const file = await audit.export({ fromSeq: 1, toSeq: 9 });

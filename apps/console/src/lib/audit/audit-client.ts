@@ -164,12 +164,24 @@ export class AuditClient {
    * records query has no seq filter, so the page starts at the audit contract's keyset cursor for
    * `fromSeq - 1` (`encodeSeqCursor`: base64url of `{"v":1,"seq":n}`) and is cut at `toSeq`.
    */
+  /**
+   * Up to `limit` records of a seq range, in order. The service may answer a page with fewer
+   * records than asked (pages also stop by size): the cursor is followed until `limit` is reached.
+   */
   async range(range: { fromSeq?: number; toSeq?: number }, limit: number, signal?: AbortSignal): Promise<AuditRecordsPage> {
-    const params = new URLSearchParams({ order: 'asc', limit: String(limit) });
-    if (range.fromSeq !== undefined && range.fromSeq > 1) params.set('cursor', seqCursor(range.fromSeq - 1));
-    const page = await this.api.json<AuditRecordsPage>('GET', `/api/v1/audit/records?${params}`, undefined, signal);
-    const records = range.toSeq === undefined ? page.records : page.records.filter((r) => r.seq <= (range.toSeq as number));
-    return { records, nextCursor: records.length < page.records.length ? null : page.nextCursor };
+    const records: AuditRecordsPage['records'] = [];
+    let cursor = range.fromSeq !== undefined && range.fromSeq > 1 ? seqCursor(range.fromSeq - 1) : null;
+    let nextCursor: string | null = null;
+    do {
+      const params = new URLSearchParams({ order: 'asc', limit: String(limit - records.length) });
+      if (cursor) params.set('cursor', cursor);
+      const page = await this.api.json<AuditRecordsPage>('GET', `/api/v1/audit/records?${params}`, undefined, signal);
+      const inRange = range.toSeq === undefined ? page.records : page.records.filter((r) => r.seq <= (range.toSeq as number));
+      records.push(...inRange);
+      nextCursor = inRange.length < page.records.length ? null : page.nextCursor;
+      cursor = nextCursor;
+    } while (cursor && records.length < limit);
+    return { records, nextCursor };
   }
 
   verify(range: { fromSeq?: number; toSeq?: number }, signal?: AbortSignal): Promise<VerifyReport> {
