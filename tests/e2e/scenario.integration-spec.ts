@@ -351,7 +351,16 @@ describe(`scenario ${RUN}: an investigation end to end, nothing leaked`, () => {
 
     // A path between the ring member's phone and a phone two calls away. (The graph links records,
     // not resolved entities: the same number written another way is another node — see docs/testing.md.)
-    const two = await call<{ nodes: { id: string; type: string; depth: number }[] }>(sSaphir, 'POST', '/graph/neighbourhood', { ids: [a.callPhone.id], hops: 2, linkTypes: ['called'] });
+    // The ring's ~100 calls between ten people make a second-hop phone certain once every call link is
+    // projected; the search above waited for this run's phones, not for the links of every batch
+    // (a records.changed page may end between a batch's objects and its links), so wait for it, bounded.
+    const two = await eventually(
+      'analytics projection of the call links (a phone two calls away from the ring phone)',
+      () => call<{ nodes: { id: string; type: string; depth: number }[] }>(sSaphir, 'POST', '/graph/neighbourhood', { ids: [a.callPhone.id], hops: 2, linkTypes: ['called'] }),
+      (res) => res.status !== 200 || res.body.nodes.some((n) => n.depth === 2 && n.type === 'Phone'),
+      120_000,
+      2_000,
+    );
     expectStatus(two, 200);
     const far = two.body.nodes.find((n) => n.depth === 2 && n.type === 'Phone');
     expect(far).toBeDefined();

@@ -108,6 +108,14 @@ port = $VIGIE_PG_PORT
 unix_socket_directories = '$sock'
 max_connections = 200
 password_encryption = 'scram-sha-256'
+# Sized for a development machine of a few GiB, not the 128 MB default: a large import otherwise
+# spends its time evicting pages and checkpointing every minute (max_wal_size 1 GB).
+shared_buffers = '${VIGIE_PG_SHARED_BUFFERS:-512MB}'
+max_wal_size = '4GB'
+checkpoint_timeout = '15min'
+# Per-statement figures for anyone measuring (SELECT … FROM pg_stat_statements, docs/ingestion.md).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = 'all'
 CONF
   chown postgres:postgres "$PG_DATA/vigie.conf"
 }

@@ -1,4 +1,4 @@
-import { damerauLevenshtein } from './string-similarity';
+import { oneEditApart } from './string-similarity';
 
 /** A date that may be known only to the year or the month. */
 export interface PartialDate {
@@ -59,7 +59,7 @@ export function classifyBirthDates(a: PartialDate | undefined, b: PartialDate | 
     if (a.y === b.y && a.m === b.d && a.d === b.m) return { category: 'day-month-swapped', weight: DATE_WEIGHTS.swapped };
     const near = a.y === b.y && a.m === b.m && Math.abs(a.d - b.d) === 1;
     const sameShape = (a.y === b.y ? 1 : 0) + (a.m === b.m ? 1 : 0) + (a.d === b.d ? 1 : 0) >= 2;
-    if (near || (sameShape && damerauLevenshtein(digits(a), digits(b)) === 1)) return { category: 'one-digit', weight: DATE_WEIGHTS.oneDigit };
+    if (near || (sameShape && oneEditApart(digits(a), digits(b)))) return { category: 'one-digit', weight: DATE_WEIGHTS.oneDigit };
     return { category: 'different', weight: DATE_WEIGHTS.different };
   }
   if (a.y !== b.y) return { category: 'different', weight: DATE_WEIGHTS.different + 1 };
@@ -81,7 +81,7 @@ export function compareBirthDates(a: PartialDate | undefined, b: PartialDate | u
     const near = a.y === b.y && a.m === b.m && Math.abs(a.d - b.d) === 1;
     // One digit off is a typo only where the other parts agree enough: cheap checks before the edit distance.
     const sameShape = (a.y === b.y ? 1 : 0) + (a.m === b.m ? 1 : 0) + (a.d === b.d ? 1 : 0) >= 2;
-    if (near || (sameShape && damerauLevenshtein(fmt(a).replace(/-/g, ''), fmt(b).replace(/-/g, '')) === 1)) {
+    if (near || (sameShape && oneEditApart(fmt(a).replace(/-/g, ''), fmt(b).replace(/-/g, '')))) {
       return { category: 'one-digit', weight: DATE_WEIGHTS.oneDigit, detail: `birth dates ${fmt(a)} and ${fmt(b)} differ by one digit or one day` };
     }
     return { category: 'different', weight: DATE_WEIGHTS.different, detail: `different birth dates ${fmt(a)} and ${fmt(b)}` };

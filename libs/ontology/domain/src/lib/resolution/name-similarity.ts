@@ -1,6 +1,6 @@
 import { NameToken, NormalisedName } from './name-normaliser';
 import { leadClass } from './phonetic-key';
-import { damerauLevenshtein, jaroWinkler } from './string-similarity';
+import { jaroWinkler, oneEditApart } from './string-similarity';
 
 export interface TokenMatch {
   similarity: number;
@@ -24,7 +24,7 @@ function computeTokenMatch(a: NameToken, b: NameToken): TokenMatch {
   if (a.key && a.key === b.key && (a.key.length >= 2 || jw >= 0.75)) {
     return { similarity: Math.max(jw, (1 + jw) / 2), how: 'phonetic' };
   }
-  if (Math.min(a.text.length, b.text.length) >= 4 && damerauLevenshtein(a.text, b.text) === 1) {
+  if (Math.min(a.text.length, b.text.length) >= 4 && oneEditApart(a.text, b.text)) {
     return { similarity: Math.max(jw, 0.9), how: 'typo' };
   }
   return { similarity: jw, how: jw >= 0.85 ? 'fuzzy' : 'none' };

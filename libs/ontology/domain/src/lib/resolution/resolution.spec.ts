@@ -10,7 +10,7 @@ import { phoneticKey } from './phonetic-key';
 import { prepareRecord, ResolutionRecord } from './resolution-record';
 import { toResolutionRecord } from './resolution-record.mapper';
 import { scorePair, scorePrepared } from './resolution-scorer';
-import { damerauLevenshtein, jaroWinkler } from './string-similarity';
+import { damerauLevenshtein, jaroWinkler, oneEditApart } from './string-similarity';
 import { transliterate } from './transliteration';
 
 const { merge, review } = DEFAULT_THRESHOLDS;
@@ -53,6 +53,22 @@ describe('transliteration and name normalisation', () => {
     expect(damerauLevenshtein('dupont', 'dupon')).toBe(1);
     expect(damerauLevenshtein('dupont', 'durand')).toBe(3);
     expect(damerauLevenshtein('', 'abc')).toBe(3);
+  });
+
+  it('tells one edit apart exactly as the Damerau-Levenshtein distance does', () => {
+    expect(oneEditApart('dupont', 'dupnot')).toBe(true);
+    expect(oneEditApart('dupont', 'dupon')).toBe(true);
+    expect(oneEditApart('upont', 'dupont')).toBe(true);
+    expect(oneEditApart('dupont', 'dupont')).toBe(false);
+    expect(oneEditApart('dupont', 'dpuont')).toBe(true);
+    expect(oneEditApart('dupont', 'durand')).toBe(false);
+    // Every pair of short strings over a small alphabet: the same verdict as distance === 1.
+    const words = [''];
+    for (let len = 1; len <= 4; len++) for (const w of words.filter((x) => x.length === len - 1)) for (const c of 'abc') words.push(w + c);
+    let disagreements = 0;
+    for (const a of words) for (const b of words) if (oneEditApart(a, b) !== (damerauLevenshtein(a, b) === 1)) disagreements++;
+    expect(words.length).toBe(121);
+    expect(disagreements).toBe(0);
   });
 });
 

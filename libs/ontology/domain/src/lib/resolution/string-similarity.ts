@@ -65,3 +65,23 @@ export function damerauLevenshtein(a: string, b: string): number {
   }
   return prev[lb];
 }
+
+/**
+ * `damerauLevenshtein(a, b) === 1` without the matrix: one insertion, deletion, substitution or swap
+ * of neighbours apart. Linear and allocation-free — the fuzzy pass asks this of every candidate's
+ * token pairs, where the full distance was the largest single cost.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1 || a === b) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    // Substitution at i (rest equal), or a swap of i and i+1 (rest equal).
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+  }
+  // Lengths differ by one: the longer one without its character i is the shorter one.
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
