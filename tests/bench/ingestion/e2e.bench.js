@@ -6,7 +6,9 @@
 // Prints JSON: rows/s of both, the ratio to COPY, the phases of the job, and the peak RSS
 // (VmHWM, reset at the start when the kernel allows) and RSS samples of every service process.
 // The mapping is tests/fixtures/mappings/people-with-phones.yaml (the ingestion tests' own).
-// Also reported: the machine's load average at the start and the end, and how many batches the
+// Also reported: the CPU seconds of every service, of PostgreSQL by role and of nats-server during
+// the job (tests/bench/lib/cpu-account.js) — milliseconds of CPU per row do not depend on the
+// machine's other load the way rows/s does; the machine's load average at the start and the end, and how many batches the
 // ontology refused for a token that expired while they waited and ingestion published again.
 //
 // Millions of objects do not belong on the shared development stack: above --max-shared-rows
@@ -20,6 +22,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { randomBytes, randomInt } = require('node:crypto');
 const launcher = require('../../../scripts/lib/services.cjs');
+const { startCpuAccount } = require('../lib/cpu-account');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -178,6 +181,11 @@ async function main() {
       }
     };
     sample('start');
+    const cpu = await startCpuAccount({
+      services: pids,
+      pgUrl: stack.VIGIE_PG_ADMIN_URL,
+      natsMatch: path.join(path.resolve(launcher.stateDir()), 'nats'),
+    });
 
     // Upload: multipart, streamed from the file.
     const boundary = `----vigiebench${tag}`;
@@ -226,6 +234,7 @@ async function main() {
     }
     const totalSeconds = (Date.now() - t0) / 1000;
     sample('completed');
+    const cpuUsed = await cpu.stop(ROWS);
     // A service restarted during the run (by someone else on a shared stack) has no peak of its own: its highest sample stands in.
     const peak = Object.fromEntries(
       Object.entries(pids).map(([n, pid]) => [n, memoryOf(pid)?.hwmMiB ?? (samples[n].length ? Math.max(...samples[n].map((x) => x.rssMiB)) : null)]),
@@ -257,6 +266,9 @@ async function main() {
           ratioToCopy: Number((ROWS / totalSeconds / copy.rowsPerSecond).toPrecision(3)),
           batchesRepublishedForExpiredToken: republished,
           batchesDeadLettered: deadLettered,
+          // CPU seconds by service and by PostgreSQL role from upload to completion (the fuzzy
+          // resolution of the records runs in the ontology's background meanwhile and is counted).
+          cpu: cpuUsed,
           peakRssMiB: peak,
           peakRssResetAtStart: peakReset,
           rssSamplesMiB: samples,
