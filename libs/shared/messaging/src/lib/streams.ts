@@ -87,6 +87,13 @@ export interface DurableConsumerDeclaration {
   filterSubject?: string;
   /** Deliveries before a message is dead-lettered. */
   maxDeliver?: number;
+  /**
+   * The server never gives up on a message (`max_deliver: -1`); `maxDeliver` then bounds only the
+   * consumer's own failed handlings of a message (counted in the process). For a consumer that
+   * holds at subjects it does not know (`knownSubjects`): each hold is a delivery, and a server
+   * count would run out and skip the held message (ADR 0015).
+   */
+  redeliverForever?: boolean;
   /** Delays before a failed message is redelivered (`nak`), growing; the last one repeats. */
   backoffMs?: number[];
   /** How long a delivered message may stay unacknowledged before JetStream redelivers it. */
@@ -103,7 +110,7 @@ export function consumerConfig(decl: DurableConsumerDeclaration): Partial<Consum
     durable_name: decl.durable,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(decl.ackWaitMs ?? 30_000),
-    max_deliver: decl.maxDeliver ?? 8,
+    max_deliver: decl.redeliverForever ? -1 : (decl.maxDeliver ?? 8),
     max_ack_pending: decl.maxAckPending ?? 1000,
     ...(decl.filterSubject ? { filter_subject: decl.filterSubject } : {}),
   };
