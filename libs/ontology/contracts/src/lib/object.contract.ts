@@ -83,6 +83,20 @@ export const listObjectsRequestSchema = z
   .strict();
 export type ListObjectsRequest = z.infer<typeof listObjectsRequestSchema>;
 
+/**
+ * A listing page. One request reads a bounded number of objects (the ontology's scan limit,
+ * 20,000 of the type that the caller may see, in list order) and tests the property filters on
+ * those only, so a filter that matches rarely in a large tenant answers quickly instead of reading
+ * the whole tenant: the page is then `partial` — it holds every match among the objects read
+ * (possibly none) and `nextCursor` continues after the last object read. Follow `nextCursor` until
+ * it is null to see every match; with a partial page a non-null cursor may lead to an empty page.
+ */
+export const objectListPageSchema = pageOf(objectViewSchema).extend({
+  /** True when the scan stopped at its bound before the page was full; `nextCursor` then continues the scan. */
+  partial: z.boolean(),
+});
+export type ObjectListPage = z.infer<typeof objectListPageSchema>;
+
 /** A count takes the list's filters (no cursor, no page size). */
 export const countObjectsRequestSchema = listObjectsRequestSchema.omit({ cursor: true, limit: true }).strict();
 export type CountObjectsRequest = z.infer<typeof countObjectsRequestSchema>;
@@ -112,9 +126,10 @@ export const objectGet = defineRequest({
 });
 export const objectList = defineRequest({
   subject: 'ontology.v1.object.list',
-  description: 'List objects by type and property filters, cursor-paginated, filtered by markings in the query',
+  description:
+    'List objects by type and property filters, cursor-paginated, filtered by markings in the query; each request reads a bounded number of objects (a rare filter answers a partial page with a cursor to continue)',
   request: listObjectsRequestSchema,
-  response: pageOf(objectViewSchema),
+  response: objectListPageSchema,
 });
 export const objectCount = defineRequest({
   subject: 'ontology.v1.object.count',

@@ -13,10 +13,10 @@ import {
   objectGet,
   objectHistory,
   objectList,
+  objectListPageSchema,
   objectRestore,
   objectUpdate,
   objectViewSchema,
-  pageOf,
   updateObjectRequestSchema,
 } from '@vigie/ontology-contracts';
 import { RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
@@ -84,14 +84,21 @@ export class OntologyObjectsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List objects (type, property filters as JSON, cursor pagination), filtered by markings in the query' })
+  @ApiOperation({
+    summary: 'List objects (type, property filters as JSON, cursor pagination), filtered by markings in the query',
+    description:
+      'Each request reads at most 20,000 objects (of the type, that the caller may see, after the cursor, in list order) and tests the property filters on those only, ' +
+      'so it answers in about a second whatever the tenant size. When the filters match too rarely to fill the page within that bound, the answer is a PARTIAL page: ' +
+      '`partial: true`, every match among the objects read (possibly none) and a `nextCursor` that continues after the last object read. ' +
+      'Follow `nextCursor` until it is null to see every match; narrowing by `type` or `updatedSince` reads fewer objects.',
+  })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'filters', required: false, description: 'JSON array of property filters, e.g. [{"property":"fullName","op":"prefix","value":"Dup"}]' })
   @ApiQuery({ name: 'includeDeleted', required: false, type: Boolean })
   @ApiQuery({ name: 'updatedSince', required: false })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiOkResponse({ schema: openApi(pageOf(objectViewSchema), 'output') })
+  @ApiOkResponse({ schema: openApi(objectListPageSchema, 'output'), description: 'A page; `partial: true` when the scan bound was reached before the page was full (follow `nextCursor`)' })
   @ApiResponse(READ_ERRORS.audit)
   list(@Query() q: Record<string, string | undefined>) {
     return this.ask(objectList, defined({ ...objectFilters(q), cursor: q['cursor'], limit: query.int('limit', q['limit']) }));

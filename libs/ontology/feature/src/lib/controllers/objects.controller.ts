@@ -70,7 +70,7 @@ export class ObjectsController {
       ObjectReadAction.List,
       { query: asDetails(req) },
       (reader) => this.objects.list(reader, req),
-      (page) => ({ resources: page.items.map((o) => ({ type: 'object', id: o.id })), details: { returned: page.items.length, more: page.nextCursor !== null } }),
+      (page) => ({ resources: page.items.map((o) => ({ type: 'object', id: o.id })), details: { returned: page.items.length, more: page.nextCursor !== null, partial: page.partial } }),
     );
   }
 

@@ -6,6 +6,7 @@ import {
   CreateObjectRequest,
   DiffResponse,
   ListObjectsRequest,
+  ObjectListPage,
   ObjectType,
   ObjectView,
   OntologyDocument,
@@ -206,16 +207,24 @@ export class ObjectsService {
     });
   }
 
-  async list(actor: Actor, req: ListObjectsRequest): Promise<{ items: ObjectView[]; nextCursor: string | null }> {
+  /**
+   * One page of the listing. The statement reads at most `LIST_SCAN_LIMIT` objects (bounded scan,
+   * see `ObjectRepository.list`): when the filters match too rarely to fill the page within it,
+   * the page is `partial` — every match among the objects read, and a `nextCursor` that continues
+   * after the last object read (it may lead to an empty page: follow it until it is null).
+   */
+  async list(actor: Actor, req: ListObjectsRequest): Promise<ObjectListPage> {
     requirePermission(actor, PolicyAction.Read);
     const { document } = await this.types.current(actor.tenant);
     const query = this.query(document, req);
-    const rows = await this.db.read((sql) => this.objects.list(sql, actor, query));
+    const { rows, scanEnd } = await this.db.read((sql) => this.objects.list(sql, actor, query));
     const page = rows.slice(0, req.limit);
     const last = page[page.length - 1];
+    const next = rows.length > req.limit && last ? { key: last.cursor_key, id: last.id } : scanEnd;
     return {
       items: page.map((r) => toObjectView(r, typeOf(document, r.type))),
-      nextCursor: rows.length > req.limit && last ? encodeCursor({ key: last.cursor_key, id: last.id }) : null,
+      nextCursor: next ? encodeCursor(next) : null,
+      partial: scanEnd !== undefined,
     };
   }
 
