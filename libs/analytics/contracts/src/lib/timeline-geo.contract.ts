@@ -89,6 +89,12 @@ export const projectionStatusSchema = z.object({
   lastEventAt: z.string().nullable(),
   /** Seconds between the last applied event and now when behind; 0 when caught up. */
   lagSeconds: z.number().nonnegative(),
+  /**
+   * Set while this replica's projector is held by an event subject its build does not know (a
+   * newer ontology during a rolling upgrade): nothing at or after `seq` is applied until a replica
+   * that knows the subject takes it — upgrade analytics (ADR 0015).
+   */
+  heldBy: z.object({ subject: z.string(), seq: z.number().int().nonnegative(), since: z.string() }).optional(),
 });
 export type ProjectionStatus = z.infer<typeof projectionStatusSchema>;
 

@@ -19,5 +19,10 @@ export const analyticsFeatureConfigSchema = baseConfigSchema
     PROJECTION_LAG_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(2000),
     /** Events applied per transaction by the projector. */
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(256),
+    /**
+     * How long the projector waits before offering back an event whose subject this build does not
+     * know (a newer ontology's), and between its pulls while so held (ADR 0015).
+     */
+    PROJECTION_HOLD_DELAY_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   });
 export type AnalyticsFeatureConfig = z.infer<typeof analyticsFeatureConfigSchema>;

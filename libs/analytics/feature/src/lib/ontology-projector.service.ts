@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { ANALYTICS_DEADLETTER_ONTOLOGY, ANALYTICS_PROJECTOR_DURABLE } from '@vigie/analytics-contracts';
 import { AnalyticsDb, ProjectionWriter } from '@vigie/analytics-data-access';
 import {
+  batchProcessed,
   batchProcessedPayloadSchema,
+  entityMerged,
   entityMergedPayloadSchema,
+  entityUnmerged,
   linkChanged,
   linkChangedPayloadSchema,
   LinkView,
@@ -20,7 +23,7 @@ import {
   typesChangedPayloadSchema,
 } from '@vigie/ontology-contracts';
 import { EventContract } from '@vigie/shared-contracts';
-import { DurableConsumer, DurableConsumerDeclaration, NATS_CONNECTION, PoisonMessageError } from '@vigie/shared-messaging';
+import { ConsumerHold, ConsumerLogger, DurableConsumer, DurableConsumerDeclaration, DurableConsumerOptions, NATS_CONNECTION, PoisonMessageError } from '@vigie/shared-messaging';
 import { createLogger, Logger } from '@vigie/shared-telemetry';
 import { ANALYTICS_CONFIG } from './tokens';
 import type { AnalyticsFeatureConfig } from './analytics-feature.config';
@@ -31,9 +34,27 @@ export const ANALYTICS_PROJECTOR_CONSUMER: DurableConsumerDeclaration = {
   stream: ONTOLOGY_STREAM,
   durable: ANALYTICS_PROJECTOR_DURABLE,
   maxAckPending: 2000,
-  // The server takes the first backoff step as the ack wait: it must exceed the time of one batch.
   backoffMs: [5000, 15000, 30000, 60000],
+  // A failed event is dead-lettered after 8 failed handlings, counted by the projector itself; the
+  // server redelivers forever so that a hold at an unknown subject never runs out (ADR 0015).
+  maxDeliver: 8,
+  redeliverForever: true,
 };
+
+/**
+ * Every ONTOLOGY subject this build understands (applied or deliberately ignored). An event on any
+ * other subject holds the projector until a replica that knows it takes it (ADR 0015): add the
+ * subject here when the ontology adds an event.
+ */
+export const PROJECTOR_KNOWN_SUBJECTS: readonly string[] = [
+  objectChanged.subject,
+  linkChanged.subject,
+  recordsChanged.subject,
+  typesChanged.subject,
+  entityMerged.subject,
+  entityUnmerged.subject,
+  batchProcessed.subject,
+];
 
 /** Bytes per pull (instead of PROJECTION_BATCH_SIZE): above the server's 1 MiB maximum payload (NATS default, kept by the chart), so any single message fits. */
 const PROJECTION_PULL_MAX_BYTES = 2 * 1024 * 1024;
@@ -48,6 +69,30 @@ const ontologyEvent: EventContract = {
   description: 'Any ONTOLOGY event',
   payload: z.union([objectChangedPayloadSchema, linkChangedPayloadSchema, recordsChangedPayloadSchema, typesChangedPayloadSchema, entityMergedPayloadSchema, batchProcessedPayloadSchema]),
 };
+
+/** The projector's consumer: known subjects, hold and poison handling as the service runs it. */
+export function ontologyProjectorConsumerOptions(options: {
+  batchSize: number;
+  holdDelayMs: number;
+  logger: ConsumerLogger;
+  onHold(hold: ConsumerHold | undefined): void;
+  handleBatch(items: { payload: unknown; msg: JsMsg }[]): Promise<void>;
+}): DurableConsumerOptions<EventContract> {
+  return {
+    ...ANALYTICS_PROJECTOR_CONSUMER,
+    contract: ontologyEvent,
+    deadLetterSubject: ANALYTICS_DEADLETTER_ONTOLOGY,
+    batchSize: options.batchSize,
+    // `records.changed` pages carry up to 512 KiB each: a pull holds a bounded amount of them.
+    maxBytes: PROJECTION_PULL_MAX_BYTES,
+    knownSubjects: PROJECTOR_KNOWN_SUBJECTS,
+    holdDelayMs: options.holdDelayMs,
+    upgradeHint: 'upgrade analytics',
+    onHold: options.onHold,
+    logger: options.logger,
+    handleBatch: options.handleBatch,
+  };
+}
 
 /**
  * Builds the projections from the ONTOLOGY stream: one transaction per fetched batch, each event
@@ -70,16 +115,16 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.consumer = new DurableConsumer(this.nc, {
-      ...ANALYTICS_PROJECTOR_CONSUMER,
-      contract: ontologyEvent,
-      deadLetterSubject: ANALYTICS_DEADLETTER_ONTOLOGY,
-      batchSize: this.config.PROJECTION_BATCH_SIZE,
-      // `records.changed` pages carry up to 512 KiB each: a pull holds a bounded amount of them.
-      maxBytes: PROJECTION_PULL_MAX_BYTES,
-      logger: this.logger,
-      handleBatch: (items) => this.apply(items),
-    });
+    this.consumer = new DurableConsumer(
+      this.nc,
+      ontologyProjectorConsumerOptions({
+        batchSize: this.config.PROJECTION_BATCH_SIZE,
+        holdDelayMs: this.config.PROJECTION_HOLD_DELAY_MS,
+        logger: this.logger,
+        onHold: (hold) => this.lag.held(hold),
+        handleBatch: (items) => this.apply(items),
+      }),
+    );
     this.consumer.start();
   }
 

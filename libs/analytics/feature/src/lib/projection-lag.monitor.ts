@@ -4,7 +4,7 @@ import { Gauge, Registry } from 'prom-client';
 import { ANALYTICS_PROJECTOR_DURABLE, ProjectionStatus } from '@vigie/analytics-contracts';
 import { ONTOLOGY_STREAM } from '@vigie/ontology-contracts';
 import { DependencyHealth } from '@vigie/shared-contracts';
-import { NATS_CONNECTION } from '@vigie/shared-messaging';
+import { ConsumerHold, NATS_CONNECTION } from '@vigie/shared-messaging';
 import { HealthIndicator } from '@vigie/shared-service';
 import { ServiceMetrics } from '@vigie/shared-telemetry';
 import type { AnalyticsFeatureConfig } from './analytics-feature.config';
@@ -21,7 +21,8 @@ export class ProjectionLagMonitor implements OnApplicationBootstrap, OnApplicati
   private lastEventAt: string | null = null;
   private last?: ProjectionStatus;
   private lastError?: string;
-  private gauges?: { lagMessages: Gauge; lagSeconds: Gauge; ackFloor: Gauge };
+  private hold?: ConsumerHold;
+  private gauges?: { lagMessages: Gauge; lagSeconds: Gauge; ackFloor: Gauge; held: Gauge };
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -36,6 +37,7 @@ export class ProjectionLagMonitor implements OnApplicationBootstrap, OnApplicati
       lagMessages: new Gauge({ name: 'vigie_analytics_projection_lag_messages', help: 'ONTOLOGY events not yet applied to the projections', registers }),
       lagSeconds: new Gauge({ name: 'vigie_analytics_projection_lag_seconds', help: 'Age of the oldest ONTOLOGY event not yet applied (0 when caught up)', registers }),
       ackFloor: new Gauge({ name: 'vigie_analytics_projection_ack_floor', help: 'Stream sequence up to which every ONTOLOGY event is applied', registers }),
+      held: new Gauge({ name: 'vigie_analytics_projection_held', help: '1 while the projector is held by an ONTOLOGY event subject this build does not know (upgrade analytics)', registers }),
     };
   }
 
@@ -61,6 +63,12 @@ export class ProjectionLagMonitor implements OnApplicationBootstrap, OnApplicati
     this.lastEventAt = occurredAt;
   }
 
+  /** Called by the projector when a hold at an unknown subject begins, is renewed or ends. */
+  held(hold: ConsumerHold | undefined): void {
+    this.hold = hold;
+    this.gauges?.held.set(hold ? 1 : 0);
+  }
+
   async measure(): Promise<ProjectionStatus> {
     try {
       const jsm = await this.nc.jetstreamManager({ timeout: this.config.REQUEST_TIMEOUT_MS });
@@ -79,6 +87,7 @@ export class ProjectionLagMonitor implements OnApplicationBootstrap, OnApplicati
         streamLastSeq: stream.state.last_seq,
         lastEventAt: this.lastEventAt,
         lagSeconds: Math.round(lagSeconds * 1000) / 1000,
+        ...(this.hold ? { heldBy: { subject: this.hold.subject, seq: this.hold.seq, since: this.hold.since } } : {}),
       };
       this.gauges?.lagMessages.set(lagMessages);
       this.gauges?.lagSeconds.set(status.lagSeconds);
@@ -95,7 +104,10 @@ export class ProjectionLagMonitor implements OnApplicationBootstrap, OnApplicati
   async check(): Promise<DependencyHealth> {
     try {
       const s = await this.measure();
-      return { name: 'ontology-projection', status: 'up', latencyMs: Math.round(s.lagSeconds * 1000), version: `${s.lagMessages} events behind (ack floor ${s.ackFloor} of ${s.streamLastSeq})` };
+      const behind = `${s.lagMessages} events behind (ack floor ${s.ackFloor} of ${s.streamLastSeq})`;
+      // Held: still serving queries (stale, not wrong), so `up`, with the cause and the remedy.
+      const held = s.heldBy ? `; held since ${s.heldBy.since} by unknown event subject ${s.heldBy.subject} at stream sequence ${s.heldBy.seq} — upgrade analytics` : '';
+      return { name: 'ontology-projection', status: 'up', latencyMs: Math.round(s.lagSeconds * 1000), version: behind + held };
     } catch {
       return { name: 'ontology-projection', status: 'down', error: `projection consumer ${ANALYTICS_PROJECTOR_DURABLE} unreachable: ${this.lastError ?? 'unknown'}` };
     }
