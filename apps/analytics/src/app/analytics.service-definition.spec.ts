@@ -2,7 +2,7 @@ import { analyticsService } from './analytics.service-definition';
 
 describe('analytics service definition', () => {
   it('declares the ONTOLOGY projector consumer, its migrations and the projection health', () => {
-    expect(analyticsService.consumers).toEqual([expect.objectContaining({ stream: 'ONTOLOGY', durable: 'analytics-projector' })]);
+    expect(analyticsService.consumers).toEqual([expect.objectContaining({ stream: 'ONTOLOGY', durable: 'analytics-projector', redeliverForever: true })]);
     expect(analyticsService.persistence?.migrations.map((m) => m.name)).toEqual([
       'Migration20261128160000_analytics_projections',
       'Migration20261128180000_analytics_name_vocabulary',
