@@ -56,6 +56,12 @@ export function blockingKeys(record: PreparedRecord): string[] {
 export interface BlockingOptions {
   /** Blocks larger than this are split by birth year; records without one are left out of the split block. */
   maxBlockSize?: number;
+  /**
+   * Only pairs with at least one of these records (indexes into `records`): the records being
+   * resolved, against each other and against candidates already stored — pairs of two stored
+   * records were compared when the later of them was written.
+   */
+  anchors?: ReadonlySet<number>;
 }
 
 export interface BlockingStats {
@@ -75,6 +81,7 @@ export interface BlockingStats {
  */
 export function candidatePairs(records: PreparedRecord[], options: BlockingOptions = {}): { pairs: Uint32Array; stats: BlockingStats } {
   const maxBlock = options.maxBlockSize ?? 300;
+  const anchors = options.anchors;
   const blocks = new Map<string, number[]>();
   records.forEach((r, idx) => {
     for (const key of blockingKeys(r)) {
@@ -108,6 +115,7 @@ export function candidatePairs(records: PreparedRecord[], options: BlockingOptio
   for (const g of groups) {
     for (let x = 0; x < g.length; x++) {
       for (let y = x + 1; y < g.length; y++) {
+        if (anchors && !anchors.has(g[x]) && !anchors.has(g[y])) continue;
         const i = Math.min(g[x], g[y]);
         const j = Math.max(g[x], g[y]);
         const code = i * n + j;

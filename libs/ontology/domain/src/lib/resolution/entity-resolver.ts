@@ -22,6 +22,13 @@ export interface ResolveOptions {
    * `MIN_RECORDS_FOR_FREQUENCIES` records; `false` to ignore frequencies.
    */
   nameFrequencies?: NameFrequencies | false;
+  /**
+   * Ids of the records being resolved: only pairs with at least one of them are scored, and only
+   * clusters and review pairs holding one of them are returned. The other records are candidates
+   * already stored (and already compared with each other when written). Default: every record.
+   * Applies to blocking, not to `exhaustive`.
+   */
+  anchorIds?: ReadonlySet<string>;
 }
 
 export interface ScoredPair {
@@ -93,7 +100,8 @@ export function resolve(records: ResolutionRecord[], options: ResolveOptions = {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   if (!(thresholds.review <= thresholds.merge)) throw new RangeError('the review threshold must not exceed the merge threshold');
   const prepared = records.map(prepareRecord);
-  const { pairs, stats } = options.exhaustive ? allPairs(prepared.length) : candidatePairs(prepared, { maxBlockSize: options.maxBlockSize });
+  const anchors = options.anchorIds ? new Set(prepared.flatMap((r, i) => (options.anchorIds?.has(r.id) ? [i] : []))) : undefined;
+  const { pairs, stats } = options.exhaustive ? allPairs(prepared.length) : candidatePairs(prepared, { maxBlockSize: options.maxBlockSize, anchors });
 
   const frequencies =
     options.nameFrequencies === false

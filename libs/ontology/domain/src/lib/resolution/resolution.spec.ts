@@ -266,6 +266,19 @@ describe('blocking and resolve', () => {
     expect(result.reviews.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('with anchors, scores only the pairs holding one: stored candidates are not compared again', () => {
+    const stored = ['a', 'b', 'c', 'd'].map((k) => person(k, 'Jean Dupont', { birthDate: '1980-01-02' }));
+    const fresh = person('new', 'Jean Dupont', { birthDate: '1980-01-02' });
+    const all = resolve([...stored, fresh]);
+    const anchored = resolve([...stored, fresh], { anchorIds: new Set(['new']) });
+    expect(all.stats.comparisons).toBe(10);
+    expect(anchored.stats.comparisons).toBe(4);
+    // The new record joins them all through its own pairs; no cluster or review without it.
+    expect(anchored.clusters.map((c) => c.memberIds.sort())).toEqual([['a', 'b', 'c', 'd', 'new']]);
+    for (const c of anchored.clusters) for (const e of c.edges) expect([e.a, e.b]).toContain('new');
+    expect(anchored.reviews.every((r) => r.a === 'new' || r.b === 'new')).toBe(true);
+  });
+
   it('compares every pair when asked (baseline) and checks its thresholds', () => {
     const records = [person('a', 'Jean Dupont'), person('b', 'Paul Durand'), person('c', 'Anne Roux')];
     expect(resolve(records, { exhaustive: true }).stats.comparisons).toBe(3);

@@ -363,12 +363,15 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     }
     for (const [objectType, list] of passes.fuzzy ? byType : new Map<string, Candidate[]>()) {
       if (!list.some((c) => writtenIds.has(c.row.id)) || list.length < 2) continue;
-      const result = resolve(list.map((c) => c.record), { thresholds: this.thresholds });
+      // Only pairs with a record of this run: two stored candidates were compared when written.
+      const result = resolve(list.map((c) => c.record), { thresholds: this.thresholds, anchorIds: writtenIds });
       const toMerge: { objectType: string; memberIds: string[]; score: number; reasons: ResolutionReason[] }[] = [];
       for (const cluster of result.clusters) {
         if (!cluster.memberIds.some((id) => writtenIds.has(id))) continue;
-        const blockedEdges = cluster.edges.filter((e) => blocked.has(pairKey(e.a, e.b)));
-        if (blockedEdges.length) {
+        // A pair refused before (rejected, or a merge undone) never ends in one entity, even when
+        // the cluster joins it through a third record: every pair of members is checked, not only the edges.
+        const refused = cluster.memberIds.some((a, i) => cluster.memberIds.some((b, j) => j > i && blocked.has(pairKey(a, b))));
+        if (refused) {
           for (const e of cluster.edges) reviews.push({ objectType, leftId: e.a, rightId: e.b, score: e.score, reasons: e.reasons });
           continue;
         }

@@ -180,6 +180,25 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
     expect(queue.items.some((r) => [r.leftId, r.rightId].includes(a2.id))).toBe(true);
   });
 
+  it('never joins a pair whose merge was undone through a third record that matches both: the cluster goes to review', async () => {
+    const volkov = (key: string, fullName: string) => ({ type: 'Person', sourceKey: key, properties: { fullName, birthDate: '1969-02-21', birthPlace: 'Nantes', gender: 'male' }, markings: NP, provenance: { recordKey: key } });
+    await kit.ingest.write(ingestion, batch('fichier-v', 0, [volkov('V1', 'Dmitri Volkov'), volkov('V2', 'Dmitri Volkov')]));
+    await resolveQueued();
+    const v1 = await person('V1');
+    expect(v1.entityId).not.toBeNull();
+    const merge = (await kit.resolution.entity(analyst, v1.entityId!)).merges[0]!;
+    await kit.resolution.unmerge(analyst, merge.id, 'two brothers');
+    // A third record, the same in every respect, matches both; only its own pairs are scored now
+    // (V1–V2 were compared when written), so the refusal must be found among the cluster's members.
+    await kit.ingest.write(ingestion, batch('fichier-v', 1, [volkov('V3', 'Dmitri Volkov')]));
+    await resolveQueued();
+    const [a, b, c] = [await person('V1'), await person('V2'), await person('V3')];
+    expect(a.entityId === null || a.entityId !== b.entityId).toBe(true);
+    expect(c.entityId).toBeNull();
+    const queue = await kit.resolution.queue(analyst, { status: 'pending', objectType: 'Person', limit: 100 });
+    expect(queue.items.some((r) => [r.leftId, r.rightId].includes(c.id))).toBe(true);
+  });
+
   it('leaves fuzzy matching to the background resolver: the write reports no merge, the resolver merges them afterwards', async () => {
     const records = batch('fichier-c', 0, [
       { type: 'Person', sourceKey: 'C1', properties: { fullName: 'Дмитрий Соколов', birthDate: '1975-07-14', birthPlace: 'Lyon', gender: 'male' }, markings: NP, provenance: { recordKey: 'C1' } },
