@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { PropertyFilter } from '@vigie/ontology-contracts';
-import { LIST_SCAN_LIMIT, ListedObjectRow, ObjectListQuery, ObjectRepository, ONTOLOGY_ENTITIES, ONTOLOGY_MIGRATIONS, OntologyDatabase, ReaderScope, Sql } from '@vigie/ontology-data-access';
+import { LIST_SCAN_LIMIT, ListedObjectRow, listScanLimit, ObjectListQuery, ObjectRepository, ONTOLOGY_ENTITIES, ONTOLOGY_MIGRATIONS, OntologyDatabase, ReaderScope, Sql } from '@vigie/ontology-data-access';
 import { mikroOrmOptions } from '@vigie/shared-persistence';
 import { stack } from './ontology-test.helpers';
 
@@ -159,6 +159,15 @@ describe(`object listing, bounded scan (tenant ${tenant}, ${N} people)`, () => {
       { keys: ['s2500'], scanEnd: '00:50:00' },
       { keys: [] },
     ]);
+  });
+
+  it('the default bound is a budget shared by the filters: 20,000 objects with none or one filter, 1,000 with twenty', async () => {
+    expect([0, 1, 2, 3, 20].map(listScanLimit)).toEqual([LIST_SCAN_LIMIT, 20_000, 10_000, 6_666, 1_000]);
+    // Twenty filters (the most a request may send) on the 3,000 people a TS reader sees: three full windows of 1,000 (partial), then the end.
+    const twenty: PropertyFilter[] = Array.from({ length: 20 }, (_, k) => ({ property: 'fullName', op: 'neq', value: `Nobody ${k}` }));
+    twenty[19] = { property: 'fullName', op: 'eq', value: 'Rare Needle' };
+    const all = await listAll(ts, twenty);
+    expect(all).toEqual({ keys: ['s2500'], pages: 4, partial: 3 });
   });
 
   it('a frequent match fills the page without reaching the bound (not partial)', async () => {

@@ -84,10 +84,10 @@ export const listObjectsRequestSchema = z
 export type ListObjectsRequest = z.infer<typeof listObjectsRequestSchema>;
 
 /**
- * A listing page. One request reads a bounded number of objects (the ontology's scan limit,
- * 20,000 of the type that the caller may see, in list order) and tests the property filters on
- * those only, so a filter that matches rarely in a large tenant answers quickly instead of reading
- * the whole tenant: the page is then `partial` — it holds every match among the objects read
+ * A listing page. One request reads a bounded number of objects (of the type, that the caller may
+ * see, in list order: 20,000 with one property filter or none, 20,000 ÷ n with n filters, so 1,000
+ * with twenty) and tests the property filters on those only, so a filter that matches rarely in a
+ * large tenant answers quickly instead of reading the whole tenant: the page is then `partial` — it holds every match among the objects read
  * (possibly none) and `nextCursor` continues after the last object read. Follow `nextCursor` until
  * it is null to see every match; with a partial page a non-null cursor may lead to an empty page.
  */

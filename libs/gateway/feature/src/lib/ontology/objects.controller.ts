@@ -87,7 +87,7 @@ export class OntologyObjectsController {
   @ApiOperation({
     summary: 'List objects (type, property filters as JSON, cursor pagination), filtered by markings in the query',
     description:
-      'Each request reads at most 20,000 objects (of the type, that the caller may see, after the cursor, in list order) and tests the property filters on those only, ' +
+      'Each request reads at most 20,000 objects with one property filter or none, 20,000 ÷ n with n filters (of the type, that the caller may see, after the cursor, in list order) and tests the property filters on those only, ' +
       'so it answers in about a second whatever the tenant size. When the filters match too rarely to fill the page within that bound, the answer is a PARTIAL page: ' +
       '`partial: true`, every match among the objects read (possibly none) and a `nextCursor` that continues after the last object read. ' +
       'Follow `nextCursor` until it is null to see every match; narrowing by `type` or `updatedSince` reads fewer objects.',

@@ -208,7 +208,7 @@ export class ObjectsService {
   }
 
   /**
-   * One page of the listing. The statement reads at most `LIST_SCAN_LIMIT` objects (bounded scan,
+   * One page of the listing. The statement reads at most `listScanLimit(filters)` objects (bounded scan,
    * see `ObjectRepository.list`): when the filters match too rarely to fill the page within it,
    * the page is `partial` — every match among the objects read, and a `nextCursor` that continues
    * after the last object read (it may lead to an empty page: follow it until it is null).
