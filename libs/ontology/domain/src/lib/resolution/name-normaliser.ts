@@ -77,6 +77,20 @@ export function makeToken(text: string, vowelless = false): NameToken {
  * tokens (order is kept; comparison ignores it).
  */
 export function normaliseName(raw: string): NormalisedName {
+  // Memoised like tokens: a stored record is prepared again each time it is a candidate of a new one.
+  let name = nameCache.get(raw);
+  if (!name) {
+    name = computeNormalisedName(raw);
+    if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.clear();
+    nameCache.set(raw, name);
+  }
+  return name;
+}
+
+const NAME_CACHE_LIMIT = 50_000;
+const nameCache = new Map<string, NormalisedName>();
+
+function computeNormalisedName(raw: string): NormalisedName {
   const script = /[\u0400-\u04FF]/.test(raw) ? 'cyrillic' : /[\u0600-\u06FF]/.test(raw) ? 'arabic' : undefined;
   const { latin, vowelless } = transliterate(raw);
   const folded = foldLatin(latin)

@@ -20,6 +20,12 @@ const DIGRAPHS: ReadonlyArray<readonly [string, string]> = [
   ['ph', 'F'], ['th', 'T'], ['dh', 'T'], ['ts', 'S'], ['tz', 'S'],
 ];
 
+/** The digraphs by their first letter, in the order above (the first that matches wins, as with a scan of the list). */
+const DIGRAPHS_BY_FIRST: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>> = DIGRAPHS.reduce((byFirst, d) => {
+  byFirst.set(d[0][0], [...(byFirst.get(d[0][0]) ?? []), d]);
+  return byFirst;
+}, new Map<string, (readonly [string, string])[]>());
+
 const SINGLE: Readonly<Record<string, string>> = {
   b: 'B', p: 'B', f: 'F', v: 'F', w: 'F', d: 'T', t: 'T', s: 'S', z: 'S', j: 'J', k: 'K', g: 'K', q: 'K',
   l: 'L', m: 'M', n: 'N', r: 'R', x: 'KS',
@@ -35,7 +41,7 @@ function units(token: string, vowelless = false): string[] {
   }
   while (i < token.length) {
     const ch = token[i];
-    const digraph = DIGRAPHS.find(([from]) => token.startsWith(from, i));
+    const digraph = DIGRAPHS_BY_FIRST.get(ch)?.find(([from]) => token.startsWith(from, i));
     if (digraph) {
       out.push(digraph[1]);
       i += digraph[0].length;
