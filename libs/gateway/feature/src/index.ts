@@ -7,3 +7,4 @@ export * from './lib/admin/admin.module';
 export * from './lib/auth/gateway-auth.config';
 export * from './lib/auth/gateway-auth.guard';
 export * from './lib/auth/gateway-auth.module';
+export * from './lib/client-error.handler';

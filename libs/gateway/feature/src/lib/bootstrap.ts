@@ -7,6 +7,7 @@ import { MetricsInterceptor, PinoNestLogger } from '@vigie/shared-service';
 import { createLogger, ServiceMetrics, stopTelemetry } from '@vigie/shared-telemetry';
 import { GatewayConfig, gatewayConfigSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { installClientErrorHandler } from './client-error.handler';
 import { startInternalHttp } from './internal-http';
 
 export const API_PREFIX = 'api/v1';
@@ -21,6 +22,8 @@ export async function createGatewayApp(config: GatewayConfig, metrics = new Serv
   class GatewayRootModule {}
   const app = await NestFactory.create(GatewayRootModule, { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false });
   app.use(json({ limit: config.BODY_LIMIT }));
+  // A request Node's parser refuses (headers over 16 KiB, malformed) answers JSON like any other error.
+  installClientErrorHandler(app.getHttpServer());
   app.setGlobalPrefix(API_PREFIX);
   const document = SwaggerModule.createDocument(
     app,
