@@ -101,6 +101,20 @@ export type ObjectListPage = z.infer<typeof objectListPageSchema>;
 export const countObjectsRequestSchema = listObjectsRequestSchema.omit({ cursor: true, limit: true }).strict();
 export type CountObjectsRequest = z.infer<typeof countObjectsRequestSchema>;
 
+/**
+ * A count. Without property filters it is the exact number of objects the caller may see (of the
+ * type, `updatedSince`, …). With property filters it is read by the same bounded scan as a listing
+ * page (20,000 objects with one filter, 20,000 ÷ n with n, in list order, markings inside the query)
+ * so it answers in about a second on any tenant: `exact: false` means the scan stopped at its bound
+ * and `count` is a lower bound ("at least"), the matches among the objects read; narrow by `type`
+ * or `updatedSince` for an exact count.
+ */
+export const objectCountResponseSchema = countResponseSchema.extend({
+  /** False when the scan stopped at its bound: `count` is then "at least" (the matches among the objects read). */
+  exact: z.boolean(),
+});
+export type ObjectCountResponse = z.infer<typeof objectCountResponseSchema>;
+
 export const deleteObjectRequestSchema = z
   .object({ id: objectIdSchema, expectedVersion: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
   .strict();
@@ -133,9 +147,10 @@ export const objectList = defineRequest({
 });
 export const objectCount = defineRequest({
   subject: 'ontology.v1.object.count',
-  description: 'Count the objects matching the list filters that the caller may see (markings applied in the query)',
+  description:
+    'Count the objects matching the list filters that the caller may see (markings applied in the query); with property filters the count reads a bounded number of objects and answers exact: false ("at least") beyond it',
   request: countObjectsRequestSchema,
-  response: countResponseSchema,
+  response: objectCountResponseSchema,
 });
 export const objectDelete = defineRequest({
   subject: 'ontology.v1.object.delete',

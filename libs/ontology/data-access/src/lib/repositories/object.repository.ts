@@ -36,6 +36,12 @@ export function listScanLimit(filterCount: number): number {
   return Math.floor(LIST_SCAN_LIMIT / Math.max(1, filterCount));
 }
 
+/** A count: `exact: false` when a bounded scan stopped at its bound (`count` is then "at least"). */
+export interface ObjectCount {
+  count: number;
+  exact: boolean;
+}
+
 /** An object row plus the exact text of its `updated_at` (the keyset cursor key). */
 export type ListedObjectRow = ObjectRow & { cursor_key: string };
 
@@ -99,10 +105,6 @@ export class ObjectRepository {
     return and(parts);
   }
 
-  private where(scope: ReaderScope, query: Omit<ObjectListQuery, 'after' | 'limit'>): SqlFragment {
-    return and([this.base(scope, query), ...query.filters.map((f) => propertyFilterSql('o', f, scope))]);
-  }
-
   /**
    * One page, ordered by (updated_at, id): stable keyset pagination, read by a BOUNDED scan. The
    * inner statement walks the (tenant, type, updated_at, id) or (tenant, updated_at, id) index from
@@ -134,11 +136,34 @@ export class ObjectRepository {
     return { rows: hits.map(({ hit: _hit, rn: _rn, ...row }) => row), ...(scanEnd ? { scanEnd } : {}) };
   }
 
-  /** How many objects match, counted inside the same filtered query (never leaks hidden objects). */
-  async count(sql: Sql, scope: ReaderScope, query: Omit<ObjectListQuery, 'after' | 'limit'>): Promise<number> {
-    const where = this.where(scope, query);
-    const rows = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM object o WHERE ${where.sql}`, where.params);
-    return rows[0]?.n ?? 0;
+  /**
+   * How many objects the reader may see match, counted inside the filtered query (never leaks
+   * hidden objects: markings in the WHERE clause, property filters through `entry_visible`).
+   * Without property filters: an exact `count(*)` on the index predicates (tenant, markings, type,
+   * deletion, `updatedSince`; ≈ 0.4 s for 185,000 objects of a type at load 3–5). With property
+   * filters: the listing's BOUNDED scan — the first `scanLimit` objects the reader may see (default
+   * {@link listScanLimit}), in list order from the start, are tested and the matches among them
+   * counted; when more objects were there to read the count is a lower bound (`exact: false`).
+   */
+  async count(sql: Sql, scope: ReaderScope, query: Omit<ObjectListQuery, 'after' | 'limit'>): Promise<ObjectCount> {
+    if (!query.filters.length) {
+      const base = this.base(scope, query);
+      const rows = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM object o WHERE ${base.sql}`, base.params);
+      return { count: rows[0]?.n ?? 0, exact: true };
+    }
+    const scanLimit = query.scanLimit ?? listScanLimit(query.filters.length);
+    if (!Number.isInteger(scanLimit) || scanLimit < 1) throw new RangeError(`scanLimit must be a positive integer, got ${scanLimit}`);
+    const base = this.base(scope, query);
+    const filters = and(query.filters.map((f) => propertyFilterSql('o', f, scope)));
+    // One row past the bound tells whether the scan stopped early; it is never counted.
+    const rows = await sql.query<{ n: number; scanned: number }>(
+      `SELECT (count(*) FILTER (WHERE c.hit AND c.rn <= ?))::int AS n, count(*)::int AS scanned
+       FROM (SELECT coalesce((${filters.sql}), false) AS hit, row_number() OVER (ORDER BY o.updated_at, o.id) AS rn
+             FROM object o WHERE ${base.sql} ORDER BY o.updated_at, o.id LIMIT ?) c`,
+      [scanLimit, ...filters.params, ...base.params, scanLimit + 1],
+    );
+    const row = rows[0];
+    return { count: row?.n ?? 0, exact: (row?.scanned ?? 0) <= scanLimit };
   }
 
   async insert(sql: Sql, row: ObjectRow): Promise<void> {

@@ -5,7 +5,6 @@ import { Actor, Authenticated, CurrentActor } from '@vigie/shared-auth';
 import { RequestOf } from '@vigie/shared-contracts';
 import { HandleRequest } from '@vigie/shared-messaging';
 import {
-  CountResponse,
   objectCount,
   objectCreate,
   objectDelete,
@@ -13,6 +12,7 @@ import {
   objectGet,
   objectHistory,
   objectList,
+  ObjectCountResponse,
   objectRestore,
   objectUpdate,
 } from '@vigie/ontology-contracts';
@@ -75,13 +75,13 @@ export class ObjectsController {
   }
 
   @HandleRequest(objectCount)
-  count(@Payload() req: RequestOf<typeof objectCount>, @CurrentActor() actor: Actor): Promise<CountResponse> {
+  count(@Payload() req: RequestOf<typeof objectCount>, @CurrentActor() actor: Actor): Promise<ObjectCountResponse> {
     return this.guard.many(
       actor,
       ObjectReadAction.Count,
       { query: asDetails(req) },
-      async (reader) => ({ count: await this.objects.count(reader, req) }),
-      (r) => ({ details: { count: r.count } }),
+      (reader) => this.objects.countObjects(reader, req),
+      (r) => ({ details: { count: r.count, exact: r.exact } }),
     );
   }
 

@@ -6,6 +6,7 @@ import {
   CreateObjectRequest,
   DiffResponse,
   ListObjectsRequest,
+  ObjectCountResponse,
   ObjectListPage,
   ObjectType,
   ObjectView,
@@ -228,12 +229,21 @@ export class ObjectsService {
     };
   }
 
-  /** How many objects the reader may see match (counted inside the filtered query). */
-  async count(actor: Actor, req: Omit<ListObjectsRequest, 'cursor' | 'limit'>): Promise<number> {
+  /**
+   * How many objects the reader may see match (counted inside the filtered query). Exact without
+   * property filters; with them a bounded scan (as a listing page): `exact: false` beyond the bound,
+   * `count` then being "at least".
+   */
+  async countObjects(actor: Actor, req: Omit<ListObjectsRequest, 'cursor' | 'limit'>): Promise<ObjectCountResponse> {
     requirePermission(actor, PolicyAction.Read);
     const { document } = await this.types.current(actor.tenant);
     const query = this.query(document, { ...req, limit: 1 });
     return this.db.read((sql) => this.objects.count(sql, actor, query));
+  }
+
+  /** Just the number of {@link countObjects} (a lower bound when its `exact` is false; exact without property filters). */
+  async count(actor: Actor, req: Omit<ListObjectsRequest, 'cursor' | 'limit'>): Promise<number> {
+    return (await this.countObjects(actor, req)).count;
   }
 
   async history(actor: Actor, id: string, cursor: string | undefined, limit: number): Promise<{ items: VersionSummary[]; nextCursor: string | null }> {
