@@ -138,9 +138,16 @@ function tableReads(node: PlanNode | undefined): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + tableReads(child), 0);
 }
 
-/** How many rows of `object` a recorded statement reads (EXPLAIN ANALYZE, run again). */
-export async function objectRowsRead(db: OntologyDatabase, s: RecordedStatement | undefined): Promise<number> {
-  if (!s) throw new Error('no statement recorded');
-  const [plan] = await db.read((sql) => sql.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.text}`, s.params));
+/**
+ * How many rows of `object` the last recorded statement reads (EXPLAIN ANALYZE, run again in a
+ * transaction after the statements recorded before it, e.g. a `SET LOCAL`).
+ */
+export async function objectRowsRead(db: OntologyDatabase, statements: readonly RecordedStatement[]): Promise<number> {
+  const last = statements[statements.length - 1];
+  if (!last) throw new Error('no statement recorded');
+  const [plan] = await db.transaction(async (sql) => {
+    for (const s of statements.slice(0, -1)) await sql.query(s.text, s.params);
+    return sql.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${last.text}`, last.params);
+  });
   return tableReads(plan?.['QUERY PLAN'][0].Plan);
 }

@@ -144,6 +144,12 @@ export class ObjectRepository {
    * filters: the listing's BOUNDED scan — the first `scanLimit` objects the reader may see (default
    * {@link listScanLimit}), in list order from the start, are tested and the matches among them
    * counted; when more objects were there to read the count is a lower bound (`exact: false`).
+   * Run it in a TRANSACTION (`OntologyDatabase.transaction`): it turns explicit sorts off for that
+   * transaction (`SET LOCAL enable_sort = off`) so the scan follows the (tenant, [type,] updated_at,
+   * id) index and stops at the bound. The planner estimates the markings predicates ~200× too
+   * selective (185,000 visible people estimated at 900), so for an aggregate — no small LIMIT above
+   * it, unlike a listing page — it otherwise prefers reading the whole tenant and sorting it
+   * (measured 0.9–2.4 s instead of 0.3–1.2 s on 185,000 people at load 4–5, and growing with the tenant).
    */
   async count(sql: Sql, scope: ReaderScope, query: Omit<ObjectListQuery, 'after' | 'limit'>): Promise<ObjectCount> {
     if (!query.filters.length) {
@@ -155,6 +161,7 @@ export class ObjectRepository {
     if (!Number.isInteger(scanLimit) || scanLimit < 1) throw new RangeError(`scanLimit must be a positive integer, got ${scanLimit}`);
     const base = this.base(scope, query);
     const filters = and(query.filters.map((f) => propertyFilterSql('o', f, scope)));
+    await sql.query('SET LOCAL enable_sort = off');
     // One row past the bound tells whether the scan stopped early; it is never counted.
     const rows = await sql.query<{ n: number; scanned: number }>(
       `SELECT (count(*) FILTER (WHERE c.hit AND c.rn <= ?))::int AS n, count(*)::int AS scanned

@@ -238,7 +238,8 @@ export class ObjectsService {
     requirePermission(actor, PolicyAction.Read);
     const { document } = await this.types.current(actor.tenant);
     const query = this.query(document, { ...req, limit: 1 });
-    return this.db.read((sql) => this.objects.count(sql, actor, query));
+    // A transaction: the bounded count sets a planner option for its own statement only (SET LOCAL).
+    return this.db.transaction((sql) => this.objects.count(sql, actor, query));
   }
 
   /** Just the number of {@link countObjects} (a lower bound when its `exact` is false; exact without property filters). */
