@@ -58,30 +58,22 @@ const MARKINGS_JSON = (alias: string) => `jsonb_build_object('level', (ARRAY['NP
  * Redelivered or re-ingested records hit the conflict arm with an equal content hash: no update, no version.
  */
 export class IngestWriter {
-  async storedObjects(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
-    if (!sourceKeys.length) return new Map();
-    const rows = await sql.query<StoredRecordState>(
-      // A unique-index probe per key (see endObjects): with the tenant a constant, a tenant whose
-      // statistics lag behind its growth (a large import) got a scan of all its rows per batch.
-      `SELECT s.* FROM (SELECT DISTINCT k FROM unnest(?::text[]) AS k) keys
-       CROSS JOIN LATERAL (
-         SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM object
-         WHERE tenant = (SELECT ?::text) AND source = (SELECT ?::text) AND source_key = keys.k
-         OFFSET 0
-       ) s`,
-      [pgArray(sourceKeys), tenant, source],
-    );
-    return new Map(rows.map((r) => [r.source_key, r]));
+  storedObjects(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
+    return this.storedRecords(sql, 'object', tenant, source, sourceKeys);
   }
 
-  async storedLinks(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
+  storedLinks(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
+    return this.storedRecords(sql, 'link', tenant, source, sourceKeys);
+  }
+
+  private async storedRecords(sql: Sql, table: 'object' | 'link', tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
     if (!sourceKeys.length) return new Map();
     const rows = await sql.query<StoredRecordState>(
       // A unique-index probe per key (see endObjects): with the tenant a constant, a tenant whose
       // statistics lag behind its growth (a large import) got a scan of all its rows per batch.
       `SELECT s.* FROM (SELECT DISTINCT k FROM unnest(?::text[]) AS k) keys
        CROSS JOIN LATERAL (
-         SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM link
+         SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM ${table}
          WHERE tenant = (SELECT ?::text) AND source = (SELECT ?::text) AND source_key = keys.k
          OFFSET 0
        ) s`,
