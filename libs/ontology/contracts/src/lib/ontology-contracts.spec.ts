@@ -9,6 +9,7 @@ import {
   ingestBatchSubmitted,
   linkTypeSchema,
   markingSchema,
+  objectCount,
   objectTypeSchema,
   OntologyException,
   OntologyExceptionCode,
@@ -100,6 +101,12 @@ describe('ontology contracts', () => {
     expect(batchMessageId(batch)).toBe('ingest:j1:3');
     const tooBig = { batchId: 'b', jobId: 'j', source: 's', seq: 0, objects: Array.from({ length: 5001 }, (_, i) => ({ type: 'Person', sourceKey: `k${i}`, properties: {}, markings: { level: 'NP' } })) };
     expect(ingestBatchSchema.safeParse(tooBig).success).toBe(false);
+  });
+
+  it('answers an object count with whether it is exact (a bounded filtered count is "at least")', () => {
+    expect(objectCount.response.parse({ count: 3, exact: false })).toEqual({ count: 3, exact: false });
+    expect(objectCount.response.safeParse({ count: 3 }).success).toBe(false);
+    expect(objectCount.response.safeParse({ count: -1, exact: true }).success).toBe(false);
   });
 
   it('requires an expected version on type upserts', () => {
