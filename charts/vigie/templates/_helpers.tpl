@@ -242,6 +242,10 @@ natsUser and databaseKey are optional (the service's own by default).
 {{- if eq $c "ingestion" }}
 - name: INGESTION_CONCURRENT_JOBS
   value: {{ $v.ingestion.concurrentJobs | quote }}
+- name: INGESTION_SMALL_JOB_SLOTS
+  value: {{ $v.ingestion.smallJobSlots | quote }}
+- name: INGESTION_SMALL_JOB_MAX_BYTES
+  value: {{ $v.ingestion.smallJobMaxBytes | int64 | quote }}
 {{- end }}
 {{- with $svc.extraEnv }}
 {{ toYaml . }}

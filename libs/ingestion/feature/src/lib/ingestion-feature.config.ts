@@ -16,6 +16,13 @@ export const ingestionFeatureConfigSchema = z.object({
   INGESTION_BATCH_MAX_ITEMS: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Jobs one replica runs at a time. */
   INGESTION_CONCURRENT_JOBS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Jobs a replica runs beyond INGESTION_CONCURRENT_JOBS when those slots are taken, for small
+   * files only (the small-job lane: a short upload starts at once beside big imports); 0: no lane.
+   */
+  INGESTION_SMALL_JOB_SLOTS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Largest file (bytes) that may run in the small-job lane (default 4 MiB: a few thousand rows). */
+  INGESTION_SMALL_JOB_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(4 * 1024 * 1024),
   /** A running job whose runner has not beaten for this long is taken over (crashed or killed replica). */
   INGESTION_LEASE_MS: z.coerce.number().int().min(2000).max(600_000).default(10_000),
   /** How often a replica looks for jobs to run. */

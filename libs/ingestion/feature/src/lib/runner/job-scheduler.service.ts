@@ -12,11 +12,6 @@ import { BatchSignal } from './batch-signal';
 import { ProgressMeter, publishProgress } from './job-progress';
 import { JobRun, JobRunDeps } from './job-run';
 
-/** Jobs a replica runs beyond INGESTION_CONCURRENT_JOBS when its slots are taken, for small files only. */
-export const SMALL_JOB_SLOTS = 2;
-/** Largest file (bytes) that may run in a small-job slot: an upload of a few thousand rows. */
-export const SMALL_JOB_BYTES = 4 * 1024 * 1024;
-
 interface ActiveRun {
   run: JobRun;
   /** Claimed in the small-job lane (beyond INGESTION_CONCURRENT_JOBS). */
@@ -33,7 +28,7 @@ interface ActiveRun {
  * then resume from their last checkpoint. `kick()` claims at once (after a job is created).
  *
  * Fairness: besides its `INGESTION_CONCURRENT_JOBS` slots a replica keeps
- * {@link SMALL_JOB_SLOTS} for files up to {@link SMALL_JOB_BYTES}, so a small upload
+ * `INGESTION_SMALL_JOB_SLOTS` for files up to `INGESTION_SMALL_JOB_MAX_BYTES`, so a small upload
  * starts at once even while big jobs hold every slot; claims put tenants with nothing running
  * first; and the budget of unwritten batches (`INGESTION_MAX_UNPROCESSED_BATCHES`) is shared
  * between the running jobs, so the queue ahead of a new job's batches in INGEST stays short.
@@ -140,9 +135,9 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
       const free = this.config.INGESTION_CONCURRENT_JOBS - running.filter((a) => !a.small).length;
       const claimed = await this.db.read((sql) => this.repo.claim(sql, this.owner, this.config.INGESTION_LEASE_MS, free));
       for (const job of claimed) this.launch(job, false);
-      const smallFree = SMALL_JOB_SLOTS - running.filter((a) => a.small).length;
+      const smallFree = this.config.INGESTION_SMALL_JOB_SLOTS - running.filter((a) => a.small).length;
       if (free - claimed.length <= 0 && smallFree > 0) {
-        const small = await this.db.read((sql) => this.repo.claim(sql, this.owner, this.config.INGESTION_LEASE_MS, smallFree, SMALL_JOB_BYTES));
+        const small = await this.db.read((sql) => this.repo.claim(sql, this.owner, this.config.INGESTION_LEASE_MS, smallFree, this.config.INGESTION_SMALL_JOB_MAX_BYTES));
         for (const job of small) this.launch(job, true);
       }
     } catch (error) {
