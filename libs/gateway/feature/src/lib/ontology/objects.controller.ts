@@ -114,7 +114,11 @@ export class OntologyObjectsController {
       'Narrow by `type` or `updatedSince` to get an exact count; hidden objects and properties are never counted.',
   })
   @ApiQuery({ name: 'type', required: false })
-  @ApiQuery({ name: 'filters', required: false, description: 'JSON array of property filters, as for the list' })
+  @ApiQuery({
+    name: 'filters',
+    required: false,
+    description: 'JSON array of property filters, as for the list. The URL with its query string and the headers must stay under 16 KiB (else 431 REQUEST_HEADERS_TOO_LARGE)',
+  })
   @ApiQuery({ name: 'includeDeleted', required: false, type: Boolean })
   @ApiQuery({ name: 'updatedSince', required: false })
   @ApiOkResponse({ schema: openApi(objectCountResponseSchema, 'output'), description: '`{ count, exact }`; `exact: false`: at least `count` (the scan bound was reached)' })
