@@ -41,7 +41,8 @@ describe('updatedEntries', () => {
 
   it('refuses to set, unset or re-mark a property marked above the writer', () => {
     const np = actor('NP');
-    for (const change of [{ values: { taxId: '9' }, unset: [] }, { values: {}, unset: ['taxId'] }]) {
+    const changes: { values: Record<string, string>; unset: string[] }[] = [{ values: { taxId: '9' }, unset: [] }, { values: {}, unset: ['taxId'] }];
+    for (const change of changes) {
       expect(() => updatedEntries(np, type, current, change, NP, undefined, provenance)).toThrow(expect.objectContaining({ code: OntologyExceptionCode.MarkingAboveClearance }));
     }
     expect(() => updatedEntries(np, type, current, { values: {}, unset: [] }, NP, { taxId: NP }, provenance)).toThrow(expect.objectContaining({ code: OntologyExceptionCode.MarkingAboveClearance }));
