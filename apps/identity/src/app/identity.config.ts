@@ -1,1 +1,1 @@
-export { IdentityConfig, identityConfigSchema } from '@vigie/identity-feature';
+export { type IdentityConfig, identityConfigSchema } from '@vigie/identity-feature';

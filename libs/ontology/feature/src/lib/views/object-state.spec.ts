@@ -1,8 +1,8 @@
-import { PropertyEntry } from '@vigie/ontology-contracts';
+import { Marking, PropertyEntry } from '@vigie/ontology-contracts';
 import { contentHash, diffSnapshots, normaliseMarking } from './object-state';
 
-const NP = { level: 'NP' as const, compartments: [] };
-const entry = (value: PropertyEntry['value'], source = 'a', marking = NP): PropertyEntry => ({ value, marking, provenance: { source } });
+const NP: Marking = { level: 'NP', compartments: [] };
+const entry = (value: PropertyEntry['value'], source = 'a', marking: Marking = NP): PropertyEntry => ({ value, marking, provenance: { source } });
 
 describe('contentHash', () => {
   const base = { type: 'Person', markings: NP, properties: { fullName: entry('Jean'), phones: entry(['+33611223344']) } };
