@@ -246,7 +246,7 @@ async function main() {
       JSON.stringify(
         {
           rows: ROWS,
-          names: DIGIT_NAMES ? "digit-suffixed (--digit-names)" : "distinct, spelled from the row number",
+          names: DIGIT_NAMES ? 'digit-suffixed (--digit-names)' : 'distinct, spelled from the row number',
           bytes,
           stateDir: launcher.stateDir(),
           loadAverage: { start: loadStart, end: os.loadavg().map(round) },

@@ -6,6 +6,7 @@
 // and go); a backend that lived less than one sample is counted under "unattributed".
 // Linux only (returns null elsewhere).
 const fs = require('node:fs');
+const os = require('node:os');
 const { Client } = require('pg');
 
 const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux this runs on
@@ -94,14 +95,14 @@ async function startCpuAccount({ services, pgUrl, natsMatch = 'nats-server', eve
         const used = (t - first.get(pid)) / TICKS_PER_SECOND;
         if (used <= 0) continue;
         const group = label.get(pid);
-        if (group === 'postgres:vigie-bench-cpu' || group === `postgres:${new URL(pgUrl).username}`) continue; // the bench's own connections
+        if (group === `postgres:${new URL(pgUrl).username}`) continue; // the bench's own connections (admin role: this sampler, the COPY baseline)
         seconds[group] = (seconds[group] ?? 0) + used;
       }
       const total = Object.values(seconds).reduce((a, b) => a + b, 0);
       const sorted = Object.fromEntries(Object.entries(seconds).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v)]));
       return {
         wallSeconds: round(wallSeconds),
-        cores: require('node:os').cpus().length,
+        cores: os.cpus().length,
         busyCores: round(total / wallSeconds),
         totalSeconds: round(total),
         seconds: sorted,
