@@ -11,10 +11,15 @@
 // machine's other load the way rows/s does; the machine's load average at the start and the end, and how many batches the
 // ontology refused for a token that expired while they waited and ingestion published again.
 //
+// After completion the bench waits for the derived work to catch up (unless --no-drain): the analytics
+// projection (its durable consumer on ONTOLOGY has nothing pending) and the background entity
+// resolution (the ontology's resolution queue is empty) — `drain` says when search saw every record
+// and when every record was resolved, with the CPU of that phase on its own.
+//
 // Millions of objects do not belong on the shared development stack: above --max-shared-rows
 // (20,000) the bench refuses to run on the default state dir (.vigie) unless --allow-shared;
 // run it on an isolated stack (docs/ingestion.md, "Benchmark") and remove that stack afterwards.
-//   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest] [--allow-shared]
+//   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest] [--allow-shared] [--no-drain]
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -34,6 +39,7 @@ const TIMEOUT_MS = Number(arg('timeout-min', 120)) * 60_000;
 const USER = arg('user', 'alpha-ingest');
 const DIGIT_NAMES = process.argv.includes('--digit-names');
 const REALM = arg('realm', 'alpha');
+const DRAIN = !process.argv.includes('--no-drain');
 const stack = launcher.loadStackEnv();
 const SHARED = path.resolve(launcher.stateDir()) === path.resolve(launcher.ROOT, '.vigie');
 if (SHARED && ROWS > Number(arg('max-shared-rows', 20_000)) && !process.argv.includes('--allow-shared')) {
@@ -161,6 +167,50 @@ function logLines(service, match) {
   }
 }
 
+/** Messages the analytics projector has not acknowledged yet (pending + in flight), from the NATS monitor. */
+async function projectorBacklog() {
+  const res = await fetch(`${stack.NATS_MONITOR_URL}/jsz?accounts=true&streams=true&consumers=true`);
+  if (!res.ok) throw new Error(`NATS monitor: HTTP ${res.status}`);
+  const jsz = await res.json();
+  for (const account of jsz.account_details ?? []) {
+    for (const stream of account.stream_detail ?? []) {
+      if (stream.name !== 'ONTOLOGY') continue;
+      const consumer = (stream.consumer_detail ?? []).find((c) => c.name === 'analytics-projector');
+      if (consumer) return consumer.num_pending + consumer.num_ack_pending;
+    }
+  }
+  throw new Error('NATS monitor: no analytics-projector consumer on the ONTOLOGY stream');
+}
+
+/** Records queued for the background fuzzy resolution. */
+async function resolutionBacklog(pg) {
+  const { rows } = await pg.query('SELECT count(*)::int AS n FROM ontology.resolution_pending');
+  return rows[0].n;
+}
+
+/**
+ * Waits until the projection and the resolution have caught up with the job; seconds from the
+ * job's completion until each was reached (null if not within the timeout).
+ */
+async function drain(completedAt, timeoutMs) {
+  const { Client } = require('pg');
+  const pg = new Client({ connectionString: stack.VIGIE_DB_URL_ONTOLOGY, application_name: 'vigie-bench-drain' });
+  await pg.connect();
+  try {
+    let projectedAt = null;
+    let resolvedAt = null;
+    while ((projectedAt === null || resolvedAt === null) && Date.now() - completedAt < timeoutMs) {
+      if (projectedAt === null && (await projectorBacklog()) === 0) projectedAt = Date.now();
+      if (resolvedAt === null && (await resolutionBacklog(pg)) === 0) resolvedAt = Date.now();
+      if (projectedAt === null || resolvedAt === null) await sleep(1000);
+    }
+    const since = (t) => (t === null ? null : round((t - completedAt) / 1000));
+    return { projectedSeconds: since(projectedAt), resolvedSeconds: since(resolvedAt) };
+  } finally {
+    await pg.end();
+  }
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-ingest-bench-'));
   const file = path.join(dir, 'people.csv');
@@ -235,6 +285,14 @@ async function main() {
     const totalSeconds = (Date.now() - t0) / 1000;
     sample('completed');
     const cpuUsed = await cpu.stop(ROWS);
+    let drained = null;
+    if (DRAIN) {
+      const completedAt = Date.now();
+      const drainCpu = await startCpuAccount({ services: pids, pgUrl: stack.VIGIE_PG_ADMIN_URL, natsMatch: path.join(path.resolve(launcher.stateDir()), 'nats') });
+      const reached = await drain(completedAt, TIMEOUT_MS);
+      sample('drained');
+      drained = { ...reached, cpu: await drainCpu.stop(ROWS) };
+    }
     // A service restarted during the run (by someone else on a shared stack) has no peak of its own: its highest sample stands in.
     const peak = Object.fromEntries(
       Object.entries(pids).map(([n, pid]) => [n, memoryOf(pid)?.hwmMiB ?? (samples[n].length ? Math.max(...samples[n].map((x) => x.rssMiB)) : null)]),
@@ -269,6 +327,9 @@ async function main() {
           // CPU seconds by service and by PostgreSQL role from upload to completion (the fuzzy
           // resolution of the records runs in the ontology's background meanwhile and is counted).
           cpu: cpuUsed,
+          // After completion: when the analytics projection had applied every change (search sees
+          // every record) and the resolution queue was empty, and the CPU of that phase.
+          drain: drained,
           peakRssMiB: peak,
           peakRssResetAtStart: peakReset,
           rssSamplesMiB: samples,
