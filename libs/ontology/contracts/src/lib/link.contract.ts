@@ -87,9 +87,31 @@ export const listLinksRequestSchema = z
   .strict();
 export type ListLinksRequest = z.infer<typeof listLinksRequestSchema>;
 
+/**
+ * A listing page of links, read like objects' (`objectListPageSchema`): one request reads a bounded
+ * number of links the caller may see (20,000 with one property filter or none, 20,000 ÷ n with n),
+ * and tests `validAt` and the property filters on those only; `partial` when the bound was reached
+ * before the page was full — every match among the links read, `nextCursor` continuing after them.
+ */
+export const linkListPageSchema = pageOf(linkViewSchema).extend({
+  /** True when the scan stopped at its bound before the page was full; `nextCursor` then continues the scan. */
+  partial: z.boolean(),
+});
+export type LinkListPage = z.infer<typeof linkListPageSchema>;
+
 /** A count takes the list's filters (no cursor, no page size). */
 export const countLinksRequestSchema = listLinksRequestSchema.omit({ cursor: true, limit: true }).strict();
 export type CountLinksRequest = z.infer<typeof countLinksRequestSchema>;
+
+/**
+ * A count of links. Without property filters or `validAt` it is exact; with them it reads the same
+ * bounded number of links as a listing request: `exact: false` means `count` is a lower bound.
+ */
+export const linkCountResponseSchema = countResponseSchema.extend({
+  /** False when the scan stopped at its bound: `count` is then "at least" (the matches among the links read). */
+  exact: z.boolean(),
+});
+export type LinkCountResponse = z.infer<typeof linkCountResponseSchema>;
 
 export const deleteLinkRequestSchema = z
   .object({ id: objectIdSchema, expectedVersion: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
@@ -115,15 +137,17 @@ export const linkGet = defineRequest({
 });
 export const linkList = defineRequest({
   subject: 'ontology.v1.link.list',
-  description: 'List links by type, end object, validity and property filters, cursor-paginated',
+  description:
+    'List links by type, end object, validity and property filters, cursor-paginated, filtered by markings in the query; each request reads a bounded number of links (a rare filter answers a partial page with a cursor to continue)',
   request: listLinksRequestSchema,
-  response: pageOf(linkViewSchema),
+  response: linkListPageSchema,
 });
 export const linkCount = defineRequest({
   subject: 'ontology.v1.link.count',
-  description: 'Count the links matching the list filters that the caller may see (both ends visible, markings applied in the query)',
+  description:
+    'Count the links matching the list filters that the caller may see (both ends visible, markings applied in the query); with validAt or property filters the count reads a bounded number of links and answers exact: false ("at least") beyond it',
   request: countLinksRequestSchema,
-  response: countResponseSchema,
+  response: linkCountResponseSchema,
 });
 export const linkDelete = defineRequest({
   subject: 'ontology.v1.link.delete',

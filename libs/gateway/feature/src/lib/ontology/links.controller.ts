@@ -2,21 +2,21 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
-  countResponseSchema,
   createLinkRequestSchema,
   diffResponseSchema,
   historyResponseSchema,
   linkCount,
+  linkCountResponseSchema,
   linkCreate,
   linkDelete,
   linkDiff,
   linkGet,
   linkHistory,
   linkList,
+  linkListPageSchema,
   linkRestore,
   linkUpdate,
   linkViewSchema,
-  pageOf,
   updateLinkRequestSchema,
 } from '@vigie/ontology-contracts';
 import { RequestContract, RequestOf, ResponseOf } from '@vigie/shared-contracts';
@@ -59,7 +59,13 @@ export class OntologyLinksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List links by type, end object and direction, validity and property filters' })
+  @ApiOperation({
+    summary: 'List links by type, end object and direction, validity and property filters, filtered by markings (of the link and both ends) in the query',
+    description:
+      'Each request reads at most 20,000 links with one property filter or none, 20,000 ÷ n with n filters (that the caller may see, of the type, touching the object, after the cursor, in list order) and tests `validAt` and the property filters on those only, ' +
+      'so it answers in about a second whatever the tenant size. When they match too rarely to fill the page within that bound, the answer is a PARTIAL page: ' +
+      '`partial: true`, every match among the links read (possibly none) and a `nextCursor` that continues after the last link read. Follow `nextCursor` until it is null to see every match.',
+  })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'objectId', required: false })
   @ApiQuery({ name: 'direction', required: false, enum: ['out', 'in', 'both'] })
@@ -68,21 +74,26 @@ export class OntologyLinksController {
   @ApiQuery({ name: 'includeDeleted', required: false, type: Boolean })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiOkResponse({ schema: openApi(pageOf(linkViewSchema), 'output') })
+  @ApiOkResponse({ schema: openApi(linkListPageSchema, 'output'), description: 'A page; `partial: true` when the scan bound was reached before the page was full (follow `nextCursor`)' })
   @ApiResponse(READ_ERRORS.audit)
   list(@Query() q: Record<string, string | undefined>) {
     return this.ask(linkList, defined({ ...linkFilters(q), cursor: q['cursor'], limit: query.int('limit', q['limit']) }));
   }
 
   @Get('count')
-  @ApiOperation({ summary: 'Count the links matching the list filters that the caller may see (both ends visible; without a purpose nothing at or above the purpose level)' })
+  @ApiOperation({
+    summary: 'Count the links matching the list filters that the caller may see (both ends visible; without a purpose nothing at or above the purpose level)',
+    description:
+      'Without `validAt` or property filters the count is exact (`exact: true`). With them it reads the same bounded number of links as a listing request and counts the matches among them: ' +
+      '`exact: false` means the bound was reached and `count` is a lower bound ("at least"). Narrow by `type` or `objectId` for an exact count.',
+  })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'objectId', required: false })
   @ApiQuery({ name: 'direction', required: false, enum: ['out', 'in', 'both'] })
   @ApiQuery({ name: 'validAt', required: false })
   @ApiQuery({ name: 'filters', required: false, description: 'JSON array of property filters' })
   @ApiQuery({ name: 'includeDeleted', required: false, type: Boolean })
-  @ApiOkResponse({ schema: openApi(countResponseSchema, 'output') })
+  @ApiOkResponse({ schema: openApi(linkCountResponseSchema, 'output'), description: '`{ count, exact }`; `exact: false`: at least `count` (the scan bound was reached)' })
   @ApiResponse(READ_ERRORS.audit)
   count(@Query() q: Record<string, string | undefined>) {
     return this.ask(linkCount, defined(linkFilters(q)));

@@ -4,7 +4,7 @@ import { AuditAction } from '@vigie/audit-contracts';
 import { Actor, Authenticated, CurrentActor } from '@vigie/shared-auth';
 import { RequestOf } from '@vigie/shared-contracts';
 import { HandleRequest } from '@vigie/shared-messaging';
-import { CountResponse, linkCount, linkCreate, linkDelete, linkDiff, linkGet, linkHistory, linkList, linkRestore, linkUpdate } from '@vigie/ontology-contracts';
+import { LinkCountResponse, linkCount, linkCreate, linkDelete, linkDiff, linkGet, linkHistory, linkList, linkRestore, linkUpdate } from '@vigie/ontology-contracts';
 import { LinksService } from '../services/links.service';
 import { asDetails, OntologyReadGuard } from '../services/read-guard.service';
 
@@ -71,18 +71,18 @@ export class LinksController {
       LinkReadAction.List,
       { query: asDetails(req) },
       (reader) => this.links.list(reader, req),
-      (page) => ({ resources: page.items.map((l) => ({ type: 'link', id: l.id })), details: { returned: page.items.length, more: page.nextCursor !== null } }),
+      (page) => ({ resources: page.items.map((l) => ({ type: 'link', id: l.id })), details: { returned: page.items.length, more: page.nextCursor !== null, partial: page.partial } }),
     );
   }
 
   @HandleRequest(linkCount)
-  count(@Payload() req: RequestOf<typeof linkCount>, @CurrentActor() actor: Actor): Promise<CountResponse> {
+  count(@Payload() req: RequestOf<typeof linkCount>, @CurrentActor() actor: Actor): Promise<LinkCountResponse> {
     return this.guard.many(
       actor,
       LinkReadAction.Count,
       { query: asDetails(req) },
-      async (reader) => ({ count: await this.links.count(reader, req) }),
-      (r) => ({ details: { count: r.count } }),
+      (reader) => this.links.countLinks(reader, req),
+      (r) => ({ details: { count: r.count, exact: r.exact } }),
     );
   }
 

@@ -6,6 +6,8 @@ import {
   CreateLinkRequest,
   DiffResponse,
   LinkType,
+  LinkCountResponse,
+  LinkListPage,
   LinkView,
   ListLinksRequest,
   OntologyException,
@@ -162,17 +164,30 @@ export class LinksService {
     });
   }
 
-  async list(actor: Actor, req: ListLinksRequest): Promise<{ items: LinkView[]; nextCursor: string | null }> {
+  /**
+   * One page of the listing, read by a bounded scan (`LinkRepository.list`): when `validAt` and the
+   * property filters match too rarely to fill the page within it, the page is `partial` and
+   * `nextCursor` continues after the last link read (it may lead to an empty page: follow it until null).
+   */
+  async list(actor: Actor, req: ListLinksRequest): Promise<LinkListPage> {
     requirePermission(actor, PolicyAction.Read);
-    const rows = await this.db.read((sql) => this.links.list(sql, actor, this.query(req)));
+    const { rows, scanEnd } = await this.db.read((sql) => this.links.list(sql, actor, this.query(req)));
     const page = rows.slice(0, req.limit);
     const last = page[page.length - 1];
-    return { items: page.map(toLinkView), nextCursor: rows.length > req.limit && last ? encodeCursor({ key: last.cursor_key, id: last.id }) : null };
+    const next = rows.length > req.limit && last ? { key: last.cursor_key, id: last.id } : scanEnd;
+    return { items: page.map(toLinkView), nextCursor: next ? encodeCursor(next) : null, partial: scanEnd !== undefined };
   }
 
-  async count(actor: Actor, req: Omit<ListLinksRequest, 'cursor' | 'limit'>): Promise<number> {
+  /** How many links the reader may see match: exact without `validAt` or property filters, else bounded (`exact: false`: "at least"). */
+  async countLinks(actor: Actor, req: Omit<ListLinksRequest, 'cursor' | 'limit'>): Promise<LinkCountResponse> {
     requirePermission(actor, PolicyAction.Read);
-    return this.db.read((sql) => this.links.count(sql, actor, this.query({ ...req, limit: 1 })));
+    // A transaction: the bounded count sets a planner option for its own statement only (SET LOCAL).
+    return this.db.transaction((sql) => this.links.count(sql, actor, this.query({ ...req, limit: 1 })));
+  }
+
+  /** Just the number of {@link countLinks} (a lower bound when its `exact` is false; exact without `validAt` or property filters). */
+  async count(actor: Actor, req: Omit<ListLinksRequest, 'cursor' | 'limit'>): Promise<number> {
+    return (await this.countLinks(actor, req)).count;
   }
 
   async history(actor: Actor, id: string, cursor: string | undefined, limit: number): Promise<{ items: VersionSummary[]; nextCursor: string | null }> {
