@@ -21,6 +21,16 @@ export enum IngestionExceptionCode {
   InvalidCursor = 'INGESTION_INVALID_CURSOR',
   /** The ontology (or the object store, the INGEST stream) could not be reached. */
   DependencyUnavailable = 'INGESTION_DEPENDENCY_UNAVAILABLE',
+  /** No upload session of that id that the caller created (expired, cancelled, or another user's). */
+  UploadSessionNotFound = 'INGESTION_UPLOAD_SESSION_NOT_FOUND',
+  /** A chunk sent at another offset than the session's; `details.expectedOffset` is where to resume. */
+  UploadOffsetMismatch = 'INGESTION_UPLOAD_OFFSET_MISMATCH',
+  /** A chunk that would go past the session's declared size (or a chunk without a length). */
+  UploadSizeExceeded = 'INGESTION_UPLOAD_SIZE_EXCEEDED',
+  /** The session is not open to the request: completed, cancelled, or completed before all bytes arrived. */
+  UploadSessionStateConflict = 'INGESTION_UPLOAD_SESSION_STATE_CONFLICT',
+  /** The whole file's SHA-256 differs from the one declared when the session was created; nothing is ingested. */
+  ChecksumMismatch = 'INGESTION_CHECKSUM_MISMATCH',
 }
 
 export const INGESTION_ERROR_KIND: Readonly<Record<IngestionExceptionCode, ErrorKind>> = {
@@ -37,6 +47,11 @@ export const INGESTION_ERROR_KIND: Readonly<Record<IngestionExceptionCode, Error
   [IngestionExceptionCode.JobStateConflict]: ErrorKind.Conflict,
   [IngestionExceptionCode.InvalidCursor]: ErrorKind.Invalid,
   [IngestionExceptionCode.DependencyUnavailable]: ErrorKind.Unavailable,
+  [IngestionExceptionCode.UploadSessionNotFound]: ErrorKind.NotFound,
+  [IngestionExceptionCode.UploadOffsetMismatch]: ErrorKind.Conflict,
+  [IngestionExceptionCode.UploadSizeExceeded]: ErrorKind.Invalid,
+  [IngestionExceptionCode.UploadSessionStateConflict]: ErrorKind.Conflict,
+  [IngestionExceptionCode.ChecksumMismatch]: ErrorKind.Invalid,
 };
 
 /** The ingestion domain's typed error; its kind follows from its code. */

@@ -25,3 +25,16 @@ describe('the maximum upload size', () => {
     expect(error.message).toMatch(/maximum upload size of 64 KiB \(65536 bytes, INGEST_MAX_UPLOAD_SIZE\): nothing was stored/);
   });
 });
+
+describe('the upload session TTL', () => {
+  it('reads durations, 24 hours by default', () => {
+    expect(loadIngestionGatewayConfig({}).INGEST_UPLOAD_SESSION_TTL).toBe(24 * 3_600_000);
+    expect(loadIngestionGatewayConfig({ INGEST_UPLOAD_SESSION_TTL: '30m' }).INGEST_UPLOAD_SESSION_TTL).toBe(1_800_000);
+    expect(loadIngestionGatewayConfig({ INGEST_UPLOAD_SESSION_TTL: '90s' }).INGEST_UPLOAD_SESSION_TTL).toBe(90_000);
+  });
+
+  it('refuses a value that is not a duration, or under a second, naming the variable', () => {
+    expect(() => loadIngestionGatewayConfig({ INGEST_UPLOAD_SESSION_TTL: 'forever' })).toThrow(/INGEST_UPLOAD_SESSION_TTL/);
+    expect(() => loadIngestionGatewayConfig({ INGEST_UPLOAD_SESSION_TTL: '500ms' })).toThrow(/INGEST_UPLOAD_SESSION_TTL/);
+  });
+});

@@ -1,4 +1,5 @@
 import { loadConfig, z } from '@vigie/shared-config';
+import { parseDuration } from './upload-session.util';
 
 const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
 
@@ -12,6 +13,8 @@ export function parseByteSize(value: string): number {
 /**
  * Settings of the gateway's ingestion routes. `INGEST_MAX_UPLOAD_SIZE`: the largest file one
  * upload may store (default 4gb); a larger upload is refused with 413 and nothing of it is kept.
+ * `INGEST_UPLOAD_SESSION_TTL`: how long a resumable upload session stays without activity before it
+ * and its chunks are deleted (default 24h; `30m`, `90s`, `2d`…).
  */
 export const ingestionGatewayConfigSchema = z.object({
   INGEST_MAX_UPLOAD_SIZE: z
@@ -20,6 +23,12 @@ export const ingestionGatewayConfigSchema = z.object({
     .default('4gb')
     .transform(parseByteSize)
     .refine((n) => n >= 1, 'must be at least 1 byte'),
+  INGEST_UPLOAD_SESSION_TTL: z
+    .string()
+    .regex(/^\s*\d+\s*(ms|s|m|h|d)\s*$/i, 'must be a duration such as 24h, 30m, 90s or 500ms')
+    .default('24h')
+    .transform(parseDuration)
+    .refine((n) => n >= 1000, 'must be at least 1s'),
 });
 export type IngestionGatewayConfig = z.infer<typeof ingestionGatewayConfigSchema>;
 export const INGESTION_GATEWAY_CONFIG = Symbol('INGESTION_GATEWAY_CONFIG');

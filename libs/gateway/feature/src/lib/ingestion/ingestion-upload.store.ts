@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, Hash } from 'node:crypto';
 import { IngestionException, IngestionExceptionCode } from '@vigie/ingestion-contracts';
 import { headers as natsHeaders, JetStreamClient, NatsConnection, nuid, ObjectStore, PubAck, StorageType } from 'nats';
 
@@ -85,6 +85,11 @@ export class IngestUploadStore {
     return this.store;
   }
 
+  /** The bucket (created on first use), for the session store that shares it. */
+  ready(): Promise<ObjectStore> {
+    return this.bucketStore();
+  }
+
   /**
    * Stores `source` under `name`. Beyond `maxBytes` the upload is refused (`INGESTION_FILE_TOO_LARGE`,
    * 413) and the chunks already stored are purged: no object, no orphan chunk.
@@ -92,32 +97,49 @@ export class IngestUploadStore {
   async put(name: string, source: AsyncIterable<Uint8Array | string>, metadata: Record<string, string>, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StoredUpload> {
     await this.bucketStore();
     const id = nuid.next();
-    const chunkSubject = `$O.${this.bucket}.C.${id}`;
     const hash = createHash('sha256');
+    const written = await this.writeChunks(`$O.${this.bucket}.C.${id}`, source, maxBytes, hash, () => tooLarge(maxBytes));
+    const digest = hash.digest();
+    await this.publishInfo(name, id, written.size, written.chunks, digest, metadata);
+    return { name, size: written.size, chunks: written.chunks, sha256: digest.toString('hex') };
+  }
+
+  /**
+   * Streams `source` as chunks of 128 KiB onto `subject` (at most `maxInFlight` unacknowledged),
+   * feeding `hash` when given. More than `maxBytes` → `refuse()` is thrown (the rest of the source
+   * is drained and dropped). On any failure the chunks already on `subject` are purged.
+   */
+  async writeChunks(
+    subject: string,
+    source: AsyncIterable<Uint8Array | string>,
+    maxBytes: number,
+    hash: Hash | undefined,
+    refuse: () => Error,
+  ): Promise<{ size: number; chunks: number }> {
     const inFlight: Promise<PubAck>[] = [];
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let size = 0;
     let chunks = 0;
     const send = async (chunk: Buffer) => {
-      hash.update(chunk);
+      hash?.update(chunk);
       size += chunk.length;
       chunks++;
-      const ack = this.js.publish(chunkSubject, chunk, { timeout: this.timeoutMs });
+      const ack = this.js.publish(subject, chunk, { timeout: this.timeoutMs });
       ack.catch(() => undefined);
       inFlight.push(ack);
       if (inFlight.length >= this.maxInFlight) await inFlight.shift();
     };
     try {
       // Iterated by hand: on a refusal the source is left as it is (not destroyed), so that the
-      // caller can drain the request and still answer 413 on its connection.
+      // caller can drain the request and still answer on its connection.
       const parts = source[Symbol.asyncIterator]();
       for (let next = await parts.next(); !next.done; next = await parts.next()) {
         const part = next.value;
         const buf = typeof part === 'string' ? Buffer.from(part) : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
         if (size + pendingBytes + buf.length > maxBytes) {
           drain(parts);
-          throw tooLarge(maxBytes);
+          throw refuse();
         }
         pending.push(buf);
         pendingBytes += buf.length;
@@ -131,31 +153,42 @@ export class IngestUploadStore {
       }
       if (pendingBytes > 0) await send(Buffer.concat(pending, pendingBytes));
       await Promise.all(inFlight.splice(0));
-      const digest = hash.digest();
-      const info = {
-        name,
-        options: { max_chunk_size: CHUNK_BYTES },
-        metadata,
-        bucket: this.bucket,
-        nuid: id,
-        size,
-        chunks,
-        mtime: new Date().toISOString(),
-        digest: `SHA-256=${base64UrlPadded(digest)}`,
-        deleted: false,
-      };
-      const h = natsHeaders();
-      h.set('Nats-Rollup', 'sub');
-      await this.js.publish(`$O.${this.bucket}.M.${base64UrlPadded(name)}`, JSON.stringify(info), { headers: h, timeout: this.timeoutMs });
-      return { name, size, chunks, sha256: digest.toString('hex') };
+      return { size, chunks };
     } catch (error) {
       await Promise.allSettled(inFlight);
-      await this.js
-        .jetstreamManager()
-        .then((jsm) => jsm.streams.purge(`OBJ_${this.bucket}`, { filter: chunkSubject }))
-        .catch(() => undefined);
+      await this.purge(subject);
       throw error;
     }
+  }
+
+  /** Deletes every message on `subject` (a chunk subject, or a wildcard over several). */
+  async purge(subject: string): Promise<void> {
+    await this.js
+      .jetstreamManager()
+      .then((jsm) => jsm.streams.purge(`OBJ_${this.bucket}`, { filter: subject }))
+      .catch(() => undefined);
+  }
+
+  /**
+   * Records the object `name` whose chunks are on `$O.<bucket>.C.<chunkToken>` (standard layout;
+   * a resumable upload's token is a wildcard over its parts, read in stream order).
+   */
+  async publishInfo(name: string, chunkToken: string, size: number, chunks: number, digest: Buffer, metadata: Record<string, string>): Promise<void> {
+    const info = {
+      name,
+      options: { max_chunk_size: CHUNK_BYTES },
+      metadata,
+      bucket: this.bucket,
+      nuid: chunkToken,
+      size,
+      chunks,
+      mtime: new Date().toISOString(),
+      digest: `SHA-256=${base64UrlPadded(digest)}`,
+      deleted: false,
+    };
+    const h = natsHeaders();
+    h.set('Nats-Rollup', 'sub');
+    await this.js.publish(`$O.${this.bucket}.M.${base64UrlPadded(name)}`, JSON.stringify(info), { headers: h, timeout: this.timeoutMs });
   }
 
   /** Removes an upload no job was created for (refused markings, invalid mapping). */

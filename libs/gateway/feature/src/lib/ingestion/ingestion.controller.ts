@@ -40,14 +40,14 @@ import { JobProgress, jobProgress } from './job-progress.util';
 import { ProgressWatch } from './progress-watch';
 import { SseStreams } from './sse-streams.util';
 
-const INGEST_ROLE = 'vigie-ingest';
+export const INGEST_ROLE = 'vigie-ingest';
 const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 const SSE_INTERVAL_MS = 1000;
 /** How often an SSE stream reads the job again (the caller's token re-checked) while progress is pushed. */
 const SSE_RECHECK_MS = 5000;
 const SSE_KEEPALIVE_MS = 15_000;
 
-function openApi(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+export function openApi(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   try {
     const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
     return rest;
@@ -56,7 +56,7 @@ function openApi(schema: z.ZodType, io: 'input' | 'output'): Record<string, unkn
   }
 }
 
-function invalid(message: string): PlatformException {
+export function invalid(message: string): PlatformException {
   return new PlatformException(PlatformErrorCode.ValidationFailed, ErrorKind.Invalid, message);
 }
 
@@ -70,7 +70,7 @@ function jsonField(name: string, value: string | undefined): unknown {
 }
 
 /** The format named by the request, else guessed from the file name (STIX must be named). */
-function formatOf(requested: string | undefined, fileName: string | undefined): string {
+export function formatOf(requested: string | undefined, fileName: string | undefined): string {
   if (requested) return requested;
   const ext = /\.([A-Za-z]+)$/.exec(fileName ?? '')?.[1]?.toLowerCase();
   if (ext === 'csv' || ext === 'tsv' || ext === 'txt') return 'csv';
