@@ -206,6 +206,8 @@ natsUser and databaseKey are optional (the service's own by default).
 - name: CONSOLE_DEFAULT_REALM
   value: {{ . | quote }}
 {{- end }}
+- name: INGEST_UPLOAD_SESSION_TTL
+  value: {{ $v.gateway.ingest.uploadSessionTtl | quote }}
 {{- end }}
 {{- if eq $c "identity" }}
 - name: KEYCLOAK_ADMIN_CLIENT_ID

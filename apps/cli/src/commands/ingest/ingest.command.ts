@@ -5,11 +5,14 @@ import { INGESTION_FORMATS, Job, JobProgressedPayload } from '@vigie/ingestion-c
 import { CliIo, ExitCode, ExitCodeValue } from '../../cli-io';
 import { CliCommand, CliUsageError } from '../cli-command';
 import { formatDuration, markingsArgument, multipartBody, parseSse, progressBar } from './ingest-upload.util';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_ABOVE, DEFAULT_RETRIES, resumableUpload, UploadRefusedError } from './resumable-upload.util';
 
 const HELP = `Usage: vigie ingest FILE (--mapping MAPPING | --mapping-id ID) [options]
 
 Uploads FILE to the gateway (streamed, never read whole), starts an ingestion job, shows its
-progress live, then a summary. Records that fail are quarantined: download the report with
+progress live, then a summary. A file of --resumable-above bytes or more goes through a resumable
+upload session, in chunks: when the connection drops or the gateway restarts, the upload resumes
+from the server's offset (at most --retries failures in a row, waiting longer each time). Records that fail are quarantined: download the report with
 GET /api/v1/ingest/jobs/<id>/quarantine (?format=csv).
 
 Options:
@@ -21,6 +24,9 @@ Options:
                          (default: the mapping's). Refused if above your clearance.
   -g, --gateway URL      Gateway base URL (default: $VIGIE_GATEWAY or http://127.0.0.1:3000).
   -t, --token TOKEN      Access token (default: $VIGIE_TOKEN). Needs the role vigie-ingest.
+      --resumable-above SIZE  Use a resumable session from this size on (default 64mb; 0: always).
+      --chunk-size SIZE  Bytes per chunk of a resumable upload (default 16mb).
+      --retries N        Failures in a row a resumable upload tolerates (default ${DEFAULT_RETRIES}).
       --no-wait          Return once the job is created.
       --json             Print the final job as JSON instead of the summary.
   -h, --help             Show this help.
@@ -46,6 +52,15 @@ function describeApiError(status: number, body: ApiError): string {
   const lines = [`HTTP ${status} ${e?.code ?? ''}: ${e?.message ?? 'request refused'}`];
   for (const m of e?.details?.errors ?? []) lines.push(`  mapping line ${m.line}: ${m.path}: ${m.message}`);
   return lines.join('\n');
+}
+
+/** A size option (`16mb`, `1gb`, `4096`) in bytes. */
+function sizeOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^\s*(\d+)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(value);
+  if (!m) throw new CliUsageError(`${name} must be a size such as 16mb, 1gb or a number of bytes, not "${value}"`);
+  const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+  return Number(m[1]) * (units[(m[2] ?? 'b').toLowerCase()] ?? 1);
 }
 
 export function summary(job: Job & { progress?: { rate?: number } }, seconds: number): string {
@@ -84,6 +99,9 @@ export const ingestCommand: CliCommand = {
           markings: { type: 'string' },
           gateway: { type: 'string', short: 'g' },
           token: { type: 'string', short: 't' },
+          'resumable-above': { type: 'string' },
+          'chunk-size': { type: 'string' },
+          retries: { type: 'string' },
           'no-wait': { type: 'boolean' },
           json: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
@@ -129,19 +147,50 @@ export const ingestCommand: CliCommand = {
         throw new CliUsageError((error as Error).message);
       }
     }
+    const resumableAbove = sizeOption('--resumable-above', values['resumable-above'], DEFAULT_RESUMABLE_ABOVE);
+    const chunkSize = sizeOption('--chunk-size', values['chunk-size'], DEFAULT_CHUNK_SIZE);
+    if (chunkSize < 1) throw new CliUsageError('--chunk-size must be at least 1 byte');
+    const retries = values.retries === undefined ? DEFAULT_RETRIES : Number(values.retries);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 100) throw new CliUsageError('--retries must be an integer from 0 to 100');
     const started = Date.now();
-    const multipart = multipartBody(fields, { name: basename(file), contentType: CONTENT_TYPES[format], data: io.openFile(file) });
-    io.stderr(`Uploading ${basename(file)} (${size} bytes) to ${gateway}…\n`);
-    const res = await fetch(`${gateway}/api/v1/ingest/jobs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': multipart.contentType },
-      body: multipart.body as unknown as RequestInit["body"],
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
-    const created = (await res.json().catch(() => ({}))) as Job & ApiError;
-    if (res.status !== 201) {
-      io.stderr(`${describeApiError(res.status, created)}\n`);
-      return ExitCode.Usage;
+    let created: Job;
+    if (size >= resumableAbove) {
+      io.stderr(`Uploading ${basename(file)} (${size} bytes) to ${gateway}, resumable…\n`);
+      const { markings, ...rest } = fields;
+      try {
+        created = await resumableUpload({
+          gateway,
+          token,
+          file,
+          size,
+          session: { fileName: basename(file), ...rest, ...(markings ? { markings: JSON.parse(markings) as unknown } : {}) },
+          chunkSize,
+          retries,
+          progress: (text) => io.stderr(text),
+        });
+      } catch (error) {
+        if (error instanceof UploadRefusedError) {
+          io.stderr(`${describeApiError(error.status, error.body)}\n`);
+          return ExitCode.Usage;
+        }
+        io.stderr(`${(error as Error).message}\n`);
+        return ExitCode.Failed;
+      }
+    } else {
+      const multipart = multipartBody(fields, { name: basename(file), contentType: CONTENT_TYPES[format], data: io.openFile(file) });
+      io.stderr(`Uploading ${basename(file)} (${size} bytes) to ${gateway}…\n`);
+      const res = await fetch(`${gateway}/api/v1/ingest/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': multipart.contentType },
+        body: multipart.body as unknown as RequestInit["body"],
+        duplex: 'half',
+      } as RequestInit & { duplex: 'half' });
+      const answer = (await res.json().catch(() => ({}))) as Job & ApiError;
+      if (res.status !== 201) {
+        io.stderr(`${describeApiError(res.status, answer)}\n`);
+        return ExitCode.Usage;
+      }
+      created = answer;
     }
     io.stderr(`Job ${created.id} created (SHA-256 ${String(created.detected?.['sha256'] ?? '?')})\n`);
     if (values['no-wait']) {
