@@ -76,6 +76,7 @@ describe('upload session logic', () => {
     expect(requestedOffset('42', undefined)).toBe(42);
     expect(requestedOffset(undefined, '7')).toBe(7);
     expect(refusal(() => requestedOffset(undefined, undefined)).message).toMatch(/Upload-Offset/);
+    expect(refusal(() => requestedOffset(undefined, '')).kind).toBe('invalid');
     expect(refusal(() => requestedOffset('-3', undefined)).kind).toBe('invalid');
   });
 

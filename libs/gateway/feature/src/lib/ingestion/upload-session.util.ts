@@ -57,7 +57,7 @@ const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60
 export function parseDuration(value: string): number {
   const m = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/i.exec(value);
   if (!m) throw new Error(`"${value}" is not a duration such as 24h, 30m, 90s or 500ms`);
-  return Number(m[1]) * (DURATION_UNITS[m[2]!.toLowerCase()] ?? 1);
+  return Number(m[1]) * (DURATION_UNITS[(m[2] ?? 'ms').toLowerCase()] ?? 1);
 }
 
 export function sessionNotFound(id: string): IngestionException {
@@ -81,9 +81,7 @@ export function ownedBy(state: UploadSessionState | null, id: string, tenant: st
 export function requestedOffset(header: string | undefined, query: string | undefined): number {
   const raw = header ?? query;
   if (raw === undefined || raw === '') {
-    throw new IngestionException(IngestionExceptionCode.UploadOffsetMismatch, 'A chunk needs its offset: the Upload-Offset header (or ?offset=) with the number of bytes already received', {
-      expectedOffset: null,
-    });
+    throw new IngestionException(IngestionExceptionCode.UploadSizeExceeded, 'A chunk needs its offset: the Upload-Offset header (or ?offset=) with the number of bytes already received');
   }
   if (!/^\d+$/.test(raw.trim())) throw new IngestionException(IngestionExceptionCode.UploadSizeExceeded, `Upload-Offset "${raw}" is not a non-negative integer`);
   return Number(raw.trim());

@@ -89,7 +89,7 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
     const format = formatOf(req.format, req.fileName) as JobCreateRequest['format'];
     if (format !== 'stix') {
       if (req.mapping === undefined && req.mappingId === undefined) throw invalid('a mapping (mappingId or mapping) is required for csv, json and ndjson');
-      const check = await this.client.request(mappingValidate, req.mapping !== undefined ? { mapping: req.mapping } : { mappingId: req.mappingId! });
+      const check = await this.client.request(mappingValidate, req.mapping !== undefined ? { mapping: req.mapping } : { mappingId: req.mappingId });
       if (!check.ok) {
         const first = check.errors[0];
         throw new IngestionException(
@@ -188,8 +188,9 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
     });
     offsetHeaders(res, state);
     if (job) return { ...job, progress: jobProgress(job) };
+    if (!state.jobId) throw new IngestionException(IngestionExceptionCode.UploadSessionStateConflict, `Upload session ${id} is completed without a job recorded`);
     res.status(200);
-    const existing = await this.client.request(jobGet, { id: state.jobId! });
+    const existing = await this.client.request(jobGet, { id: state.jobId });
     return { ...existing, progress: jobProgress(existing) };
   }
 

@@ -162,7 +162,13 @@ export class UploadSessionStore {
 
   /** The caller's session (404 for anyone else). */
   async get(caller: SessionCaller, id: string): Promise<UploadSessionState> {
-    return ownedBy((await this.load(id))?.state ?? null, id, caller.tenant, caller.subject);
+    return (await this.loadOwned(caller, id)).state;
+  }
+
+  /** The caller's session with its sequence (404 for anyone else). */
+  private async loadOwned(caller: SessionCaller, id: string): Promise<Loaded> {
+    const loaded = await this.load(id);
+    return { state: ownedBy(loaded?.state ?? null, id, caller.tenant, caller.subject), seq: loaded?.seq ?? 0 };
   }
 
   /**
@@ -171,8 +177,8 @@ export class UploadSessionStore {
    * the end of the last whole chunk.
    */
   async append(caller: SessionCaller, id: string, offset: number, length: number | undefined, source: AsyncIterable<Uint8Array | string>): Promise<UploadSessionState> {
-    const loaded = await this.load(id);
-    const state = ownedBy(loaded?.state ?? null, id, caller.tenant, caller.subject);
+    const loaded = await this.loadOwned(caller, id);
+    const state = loaded.state;
     checkAppend(state, offset, length);
     const bytes = length ?? 0;
     if (bytes === 0) return state;
@@ -193,7 +199,7 @@ export class UploadSessionStore {
     }
     const next = withPart(state, { id: partId, bytes: written.size, chunks: written.chunks }, this.expiresAt());
     try {
-      await this.saveOrConflict(next, loaded!.seq);
+      await this.saveOrConflict(next, loaded.seq);
     } catch (error) {
       await this.uploads.purge(subject);
       throw error;
@@ -212,11 +218,11 @@ export class UploadSessionStore {
    * repeated `complete` with its job (`createdJob` null: read it by id).
    */
   async complete(caller: SessionCaller, id: string, createJob: (state: UploadSessionState) => Promise<Job>): Promise<{ state: UploadSessionState; job: Job | null }> {
-    const loaded = await this.load(id);
-    const state = ownedBy(loaded?.state ?? null, id, caller.tenant, caller.subject);
+    const loaded = await this.loadOwned(caller, id);
+    const state = loaded.state;
     if (state.status === 'completed') return { state, job: null };
     checkComplete(state);
-    let seq = await this.saveOrConflict({ ...state, status: 'completing' }, loaded!.seq);
+    let seq = await this.saveOrConflict({ ...state, status: 'completing' }, loaded.seq);
     const reopen = async () => {
       await this.save({ ...state, status: 'open', expiresAt: this.expiresAt() }, seq).catch(() => undefined);
     };
@@ -264,12 +270,12 @@ export class UploadSessionStore {
 
   /** Cancels an open session: its parts and state are deleted. */
   async cancel(caller: SessionCaller, id: string): Promise<void> {
-    const loaded = await this.load(id);
-    const state = ownedBy(loaded?.state ?? null, id, caller.tenant, caller.subject);
+    const loaded = await this.loadOwned(caller, id);
+    const state = loaded.state;
     if (state.status !== 'open') {
       throw new IngestionException(IngestionExceptionCode.UploadSessionStateConflict, `Upload session ${id} is ${state.status}: only an open session can be cancelled`, { status: state.status });
     }
-    await this.saveOrConflict({ ...state, status: 'cancelled' }, loaded!.seq);
+    await this.saveOrConflict({ ...state, status: 'cancelled' }, loaded.seq);
     await this.uploads.purge(partsWildcard(this.bucket, id));
     await this.forget(id);
   }

@@ -1,0 +1,73 @@
+import { request } from 'node:http';
+import { NatsConnection } from 'nats';
+import { gatewayUrl } from '@vigie/shared-testing';
+
+export interface ErrorBody {
+  error?: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export interface SessionBody extends ErrorBody {
+  id: string;
+  offset: number;
+  size: number;
+  status: string;
+  parts: number;
+  sha256: string | null;
+  expiresAt: string;
+  jobId: string | null;
+}
+
+export interface Answer<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A call to `/api/v1/ingest/uploads…` of `base` (default: the stack's gateway). */
+export async function sessionApi<T = SessionBody>(token: string, path: string, init: { method?: string; json?: unknown; bytes?: Buffer; offset?: number; base?: string } = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  let body: BodyInit | undefined;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  } else if (init.bytes) {
+    headers['content-type'] = 'application/offset+octet-stream';
+    body = new Uint8Array(init.bytes);
+  }
+  if (init.offset !== undefined) headers['upload-offset'] = String(init.offset);
+  const url = init.base ? `${init.base}/api/v1/ingest/uploads${path}` : gatewayUrl(`/api/v1/ingest/uploads${path}`);
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+/**
+ * Starts a chunk of `declared` bytes, sends `sent` of them, then cuts the connection (a client
+ * that lost its network mid-chunk). Resolves once the socket is closed.
+ */
+export function cutChunk(token: string, id: string, offset: number, declared: number, sent: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const u = new URL(gatewayUrl(`/api/v1/ingest/uploads/${id}`));
+    const req = request(u, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'content-length': String(declared), 'upload-offset': String(offset) },
+    });
+    req.on('error', () => resolve());
+    req.on('close', () => resolve());
+    req.write(sent, () => setTimeout(() => req.destroy(), 200));
+  });
+}
+
+/** Message counts of the session's part subjects still in the uploads bucket's stream. */
+export async function storedParts(nc: NatsConnection, id: string): Promise<Record<string, number>> {
+  const jsm = await nc.jetstreamManager();
+  const info = await jsm.streams.info('OBJ_ingest-uploads', { subjects_filter: `$O.ingest-uploads.C.parts.${id}.*` });
+  return info.state.subjects ?? {};
+}
+
+/** Whether the session's state message is still in the stream. */
+export async function stateStored(nc: NatsConnection, id: string): Promise<boolean> {
+  const jsm = await nc.jetstreamManager();
+  const info = await jsm.streams.info('OBJ_ingest-uploads', { subjects_filter: `$O.ingest-uploads.C.sessions.${id}` });
+  return Object.keys(info.state.subjects ?? {}).length > 0;
+}

@@ -1,0 +1,242 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { NatsConnection } from 'nats';
+import { launcher } from '@vigie/shared-testing';
+import { api, connectSetup, expectBalanced, JobView, login, PEOPLE_MAPPING, peopleCsv, stack, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
+import { cutChunk, ErrorBody, sessionApi, SessionBody, stateStored, storedParts } from './resumable-upload.helpers';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** `peopleCsv` with a wide column the mapping does not read: files of a few hundred kB, few rows to ingest. */
+function widePeopleCsv(rows: number, offset: number): Buffer {
+  const lines = peopleCsv(rows, offset).toString('utf8').trimEnd().split('\n');
+  return Buffer.from(`${lines.map((l, i) => `${l},${i === 0 ? 'notes' : 'n'.repeat(280)}`).join('\n')}\n`);
+}
+
+let ingest: string;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  ingest = await login('alpha-ingest');
+  nc = await connectSetup();
+});
+
+afterAll(async () => {
+  await nc?.drain();
+});
+
+async function open(token: string, data: Buffer, extra: Record<string, unknown> = {}): Promise<SessionBody> {
+  const r = await sessionApi(token, '', { method: 'POST', json: { fileName: 'people.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING, ...extra } });
+  expect(r.status).toBe(201);
+  expect(r.headers.get('location')).toBe(`/api/v1/ingest/uploads/${r.body.id}`);
+  return r.body;
+}
+
+async function send(token: string, id: string, data: Buffer, from: number, to: number): Promise<SessionBody> {
+  const r = await sessionApi(token, `/${id}`, { method: 'PATCH', bytes: data.subarray(from, to), offset: from });
+  expect(r.status).toBe(200);
+  expect(r.headers.get('upload-offset')).toBe(String(to));
+  return r.body;
+}
+
+describe('resumable uploads: the same job as a one-shot upload', () => {
+  it('a file sent in several chunks gives the job, SHA-256 and counts a one-shot upload of it gives', async () => {
+    const rows = 600;
+    const data = Buffer.concat([widePeopleCsv(rows, 510_000), Buffer.from('bad,row\n')]);
+    expect(data.length).toBeGreaterThan(30_001 + 140_000);
+    const source = uniqueSource('resumable');
+    const oneShot = await upload(ingest, 'people.csv', data, { format: 'csv', source: `${source}-1`, mapping: PEOPLE_MAPPING });
+    expect(oneShot.status).toBe(201);
+
+    const session = await open(ingest, data, { source: `${source}-2`, sha256: sha256(data) });
+    expect(session).toMatchObject({ offset: 0, size: data.length, status: 'open', parts: 0, sha256: sha256(data), jobId: null });
+    // Chunks of uneven sizes, one above the store's 128 KiB message size.
+    const cuts = [7_000, 30_001, 30_001 + 140_000, data.length];
+    let from = 0;
+    for (const to of cuts) {
+      await send(ingest, session.id, data, from, to);
+      from = to;
+    }
+    const done = await sessionApi<JobView & ErrorBody>(ingest, `/${session.id}/complete`, { method: 'POST' });
+    expect(done.status).toBe(201);
+    expect(done.body.detected?.['sha256']).toBe(sha256(data));
+    expect(done.body.detected?.['sha256']).toBe(oneShot.body.detected?.['sha256']);
+    expect(done.body).toMatchObject({ fileName: 'people.csv', format: 'csv', source: `${source}-2`, markings: oneShot.body.markings });
+
+    const [a, b] = await Promise.all([waitJob(ingest, oneShot.body.id, 120_000), waitJob(ingest, done.body.id, 120_000)]);
+    expect(b.status).toBe('completed');
+    expect(a.status).toBe('completed');
+    expect(b.counts).toEqual({ ...a.counts, merged: expect.any(Number) });
+    expect(b.counts).toMatchObject({ read: rows + 1, valid: rows, quarantined: 1, written: rows });
+    expectBalanced(b);
+    expect(b.progress.bytesTotal).toBe(data.length);
+
+    // Completed: the session says which job; a repeated complete answers that job, no second one.
+    const seen = await sessionApi(ingest, `/${session.id}`);
+    expect(seen.body).toMatchObject({ status: 'completed', offset: data.length, jobId: done.body.id });
+    const again = await sessionApi<JobView>(ingest, `/${session.id}/complete`, { method: 'POST' });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(done.body.id);
+    const jobs = await api<{ items: JobView[] }>(`/ingest/jobs?source=${source}-2`, ingest);
+    expect(jobs.body.items.map((j) => j.id)).toEqual([done.body.id]);
+  }, 240_000);
+});
+
+describe('resumable uploads: a dropped connection', () => {
+  it('does not count a chunk cut short: the offset stays at the last whole chunk and the upload resumes from there', async () => {
+    const rows = 800;
+    const data = widePeopleCsv(rows, 520_000);
+    expect(data.length).toBeGreaterThan(250_000);
+    const session = await open(ingest, data, { source: uniqueSource('cut') });
+    const first = 100_000;
+    await send(ingest, session.id, data, 0, first);
+    // The client sends 150 kB of a 250 kB chunk, then its network goes.
+    await cutChunk(ingest, session.id, first, 250_000, data.subarray(first, first + 150_000));
+    const after = await sessionApi(ingest, `/${session.id}`);
+    expect(after.body.offset).toBe(first);
+    expect(after.body.parts).toBe(1);
+    const head = await sessionApi(ingest, `/${session.id}`, { method: 'HEAD' });
+    expect(head.headers.get('upload-offset')).toBe(String(first));
+    expect(head.headers.get('upload-length')).toBe(String(data.length));
+
+    await send(ingest, session.id, data, first, data.length);
+    const done = await sessionApi<JobView>(ingest, `/${session.id}/complete`, { method: 'POST' });
+    expect(done.status).toBe(201);
+    expect(done.body.detected?.['sha256']).toBe(sha256(data));
+    expect(Object.values(await storedParts(nc, session.id))).toHaveLength(2);
+    const job = await waitJob(ingest, done.body.id, 180_000);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toMatchObject({ read: rows, valid: rows, quarantined: 0, written: rows });
+  }, 240_000);
+});
+
+describe('resumable uploads: refusals', () => {
+  it('refuses a chunk at another offset with 409 naming the expected offset, and one past the size with 400', async () => {
+    const data = peopleCsv(50, 530_000);
+    const session = await open(ingest, data);
+    await send(ingest, session.id, data, 0, 1000);
+    const wrong = await sessionApi(ingest, `/${session.id}`, { method: 'PATCH', bytes: data.subarray(0, 500), offset: 0 });
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.error).toMatchObject({ code: 'INGESTION_UPLOAD_OFFSET_MISMATCH', details: { expectedOffset: 1000, offset: 0 } });
+    expect(wrong.body.error!.message).toMatch(/from offset 1000/);
+    const over = await sessionApi(ingest, `/${session.id}`, { method: 'PATCH', bytes: Buffer.concat([data.subarray(1000), Buffer.from('x')]), offset: 1000 });
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'INGESTION_UPLOAD_SIZE_EXCEEDED', details: { remaining: data.length - 1000 } });
+    const noOffset = await sessionApi(ingest, `/${session.id}`, { method: 'PATCH', bytes: data.subarray(1000) });
+    expect(noOffset.status).toBe(400);
+    expect(noOffset.body.error!.message).toMatch(/Upload-Offset/);
+    const early = await sessionApi(ingest, `/${session.id}/complete`, { method: 'POST' });
+    expect(early.status).toBe(409);
+    expect(early.body.error!.message).toMatch(/1000 of \d+ bytes/);
+    expect((await sessionApi(ingest, `/${session.id}`)).body.offset).toBe(1000);
+    expect((await sessionApi(ingest, `/${session.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('refuses a file whose SHA-256 is not the one declared: nothing is ingested, the session and its chunks are deleted', async () => {
+    const data = peopleCsv(40, 540_000);
+    const source = uniqueSource('sha');
+    const session = await open(ingest, data, { source, sha256: sha256(Buffer.from('another file')) });
+    await send(ingest, session.id, data, 0, data.length);
+    expect(Object.keys(await storedParts(nc, session.id))).toHaveLength(1);
+    const done = await sessionApi<ErrorBody>(ingest, `/${session.id}/complete`, { method: 'POST' });
+    expect(done.status).toBe(400);
+    expect(done.body.error).toMatchObject({ code: 'INGESTION_CHECKSUM_MISMATCH', details: { expected: sha256(Buffer.from('another file')), actual: sha256(data) } });
+    expect(done.body.error!.message).toMatch(/nothing was ingested/);
+    expect((await sessionApi(ingest, `/${session.id}`)).status).toBe(404);
+    expect(await storedParts(nc, session.id)).toEqual({});
+    const jobs = await api<{ items: JobView[] }>(`/ingest/jobs?source=${source}`, ingest);
+    expect(jobs.body.items).toEqual([]);
+  });
+
+  it('refuses at creation a mapping that does not fit (400 with the line), a size over the maximum (413), a caller without the role (403)', async () => {
+    const bad = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', size: 10, format: 'csv', mapping: PEOPLE_MAPPING.replace('givenName: first_name', 'givenNom: first_name') } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error!.code).toBe('INGESTION_INVALID_MAPPING');
+    expect(bad.body.error!.message).toMatch(/givenNom/);
+    const huge = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', size: 5 * 1024 ** 4, format: 'csv', mapping: PEOPLE_MAPPING } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error!.code).toBe('INGESTION_FILE_TOO_LARGE');
+    const noSize = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', format: 'csv', mapping: PEOPLE_MAPPING } });
+    expect(noSize.status).toBe(400);
+    expect(noSize.body.error!.message).toMatch(/size/);
+    const analyst = await login('alpha-np');
+    const r = await sessionApi(analyst, '', { method: 'POST', json: { fileName: 'p.csv', size: 10, format: 'csv', mapping: PEOPLE_MAPPING } });
+    expect(r.status).toBe(403);
+  });
+
+  it('keeps a session private to its creator: another user neither sees it nor appends to it nor completes it (404)', async () => {
+    const data = peopleCsv(20, 550_000);
+    const session = await open(ingest, data);
+    await send(ingest, session.id, data, 0, 100);
+    const other = await login('bravo-ingest', 'bravo');
+    expect((await sessionApi(other, `/${session.id}`)).status).toBe(404);
+    const append = await sessionApi(other, `/${session.id}`, { method: 'PATCH', bytes: data.subarray(100), offset: 100 });
+    expect(append.status).toBe(404);
+    expect(append.body.error!.code).toBe('INGESTION_UPLOAD_SESSION_NOT_FOUND');
+    expect((await sessionApi(other, `/${session.id}/complete`, { method: 'POST' })).status).toBe(404);
+    expect((await sessionApi(other, `/${session.id}`, { method: 'DELETE' })).status).toBe(404);
+    const mine = await sessionApi(ingest, `/${session.id}`);
+    expect(mine.body).toMatchObject({ offset: 100, status: 'open' });
+
+    // Cancelled by its creator: gone, chunks and all.
+    expect((await sessionApi(ingest, `/${session.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await sessionApi(ingest, `/${session.id}`)).status).toBe(404);
+    expect(await storedParts(nc, session.id)).toEqual({});
+    expect(await stateStored(nc, session.id)).toBe(false);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+describe('resumable uploads: expiry (INGEST_UPLOAD_SESSION_TTL)', () => {
+  // A second gateway (same build, NATS and Keycloak) whose sessions expire after 2 s.
+  let gateway: ChildProcess | undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    const [httpPort, healthPort] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${httpPort}`;
+    const env = { ...process.env, ...launcher.serviceEnv('gateway', stack, { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), INGEST_UPLOAD_SESSION_TTL: '2s', LOG_LEVEL: 'warn' }) };
+    const child = spawn(process.execPath, [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
+    gateway = child;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false)) break;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error('the test gateway did not become ready');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    if (gateway && gateway.exitCode === null) {
+      gateway.kill('SIGTERM');
+      await new Promise((r) => gateway!.once('exit', r));
+    }
+  });
+
+  it('deletes an abandoned session and its chunks once it has been idle for the TTL', async () => {
+    const data = peopleCsv(5000, 560_000);
+    const created = await sessionApi(ingest, '', { method: 'POST', base, json: { fileName: 'p.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING } });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(Date.parse(created.body.expiresAt) - Date.now()).toBeLessThanOrEqual(2000);
+    const sent = await sessionApi(ingest, `/${id}`, { method: 'PATCH', base, bytes: data.subarray(0, 140_000), offset: 0 });
+    expect(sent.status).toBe(200);
+    expect(Object.values(await storedParts(nc, id))).toEqual([2]);
+    const deadline = Date.now() + 15_000;
+    while ((await stateStored(nc, id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await stateStored(nc, id)).toBe(false);
+    expect(await storedParts(nc, id)).toEqual({});
+    expect((await sessionApi(ingest, `/${id}`, { base })).status).toBe(404);
+  }, 60_000);
+});
