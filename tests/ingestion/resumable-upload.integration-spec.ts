@@ -150,7 +150,7 @@ describe('resumable uploads: refusals', () => {
     expect(jobs.body.items).toEqual([]);
   });
 
-  it('refuses at creation a mapping that does not fit (400 with the line), a size over the maximum (413), a caller without the role (403)', async () => {
+  it('refuses at creation a mapping that does not fit (400 with the line), a size over the maximum (413), markings above the clearance or a caller without the role (403)', async () => {
     const bad = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', size: 10, format: 'csv', mapping: PEOPLE_MAPPING.replace('givenName: first_name', 'givenNom: first_name') } });
     expect(bad.status).toBe(400);
     expect(bad.body.error!.code).toBe('INGESTION_INVALID_MAPPING');
@@ -161,6 +161,13 @@ describe('resumable uploads: refusals', () => {
     const noSize = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', format: 'csv', mapping: PEOPLE_MAPPING } });
     expect(noSize.status).toBe(400);
     expect(noSize.body.error!.message).toMatch(/size/);
+    const secret = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', size: 10, format: 'csv', mapping: PEOPLE_MAPPING, markings: { level: 'S', compartments: [] } } });
+    expect(secret.status).toBe(403);
+    expect(secret.body.error).toMatchObject({ code: 'INGESTION_MARKINGS_ABOVE_CLEARANCE' });
+    expect(secret.body.error!.message).toMatch(/level S is above the clearance DR/);
+    const byMapping = await sessionApi(ingest, '', { method: 'POST', json: { fileName: 'p.csv', size: 10, format: 'csv', mapping: PEOPLE_MAPPING.replace('level: NP', 'level: TS') } });
+    expect(byMapping.status).toBe(403);
+    expect(byMapping.body.error!.message).toMatch(/level TS/);
     const analyst = await login('alpha-np');
     const r = await sessionApi(analyst, '', { method: 'POST', json: { fileName: 'p.csv', size: 10, format: 'csv', mapping: PEOPLE_MAPPING } });
     expect(r.status).toBe(403);

@@ -4,6 +4,7 @@ import {
   checkComplete,
   expiry,
   MAX_SESSION_PARTS,
+  markingsBeyondClearance,
   ownedBy,
   parseDuration,
   partsChunkToken,
@@ -145,5 +146,15 @@ describe('upload session logic', () => {
       expiresAt: '2026-01-02T00:00:00.000Z',
       jobId: null,
     });
+  });
+
+  it('refuses at creation markings above the clearance, naming the level or the compartment', () => {
+    const dr = { level: 'DR' as const, compartments: ['cyber'] };
+    expect(markingsBeyondClearance({ level: 'DR', compartments: ['cyber'] }, dr)).toBeNull();
+    expect(markingsBeyondClearance({ level: 'NP', compartments: [] }, dr)).toBeNull();
+    const above = markingsBeyondClearance({ level: 'S', compartments: ['op-rubis'] }, dr);
+    expect(above?.code).toBe('INGESTION_MARKINGS_ABOVE_CLEARANCE');
+    expect(above?.kind).toBe('forbidden');
+    expect(above?.message).toMatch(/level S is above the clearance DR; compartment op-rubis is not held/);
   });
 });

@@ -1,4 +1,5 @@
 import { IngestionException, IngestionExceptionCode, JobCreateRequest, UploadSessionStatus, UploadSessionView } from '@vigie/ingestion-contracts';
+import { ClassificationLevel, classificationRank, Marking } from '@vigie/ontology-contracts';
 
 /**
  * Pure logic of resumable uploads (no NATS here). A session's state is one JSON message on
@@ -169,4 +170,18 @@ export function sessionView(state: UploadSessionState): UploadSessionView {
     expiresAt: state.expiresAt,
     jobId: state.jobId,
   };
+}
+
+/**
+ * Markings a session asks for that the creator's clearance does not cover: refused at creation
+ * (403, naming the level or compartment) rather than after the whole file was sent. The ingestion
+ * service checks again when `complete` creates the job.
+ */
+export function markingsBeyondClearance(marking: Marking, clearance: { level: ClassificationLevel; compartments: readonly string[] }): IngestionException | null {
+  const problems: string[] = [];
+  if (classificationRank(marking.level) > classificationRank(clearance.level)) problems.push(`level ${marking.level} is above the clearance ${clearance.level}`);
+  const missing = marking.compartments.filter((c) => !clearance.compartments.includes(c));
+  if (missing.length > 0) problems.push(`compartment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not held`);
+  if (problems.length === 0) return null;
+  return new IngestionException(IngestionExceptionCode.MarkingsAboveClearance, `The job's markings exceed your clearance: ${problems.join('; ')}. Nothing was stored.`, { markings: marking });
 }

@@ -20,7 +20,7 @@ import { INGESTION_GATEWAY_CONFIG, IngestionGatewayConfig } from './ingestion-ga
 import { tooLarge } from './ingestion-upload.store';
 import { formatOf, INGEST_ROLE, invalid, JobWithProgress, openApi } from './ingestion.controller';
 import { jobProgress } from './job-progress.util';
-import { requestedOffset, SessionJobParams, sessionView, UploadSessionState } from './upload-session.util';
+import { markingsBeyondClearance, requestedOffset, SessionJobParams, sessionView, UploadSessionState } from './upload-session.util';
 import { SessionCaller, UploadSessionStore } from './upload-sessions.store';
 
 function callerOf(actor: Actor): SessionCaller {
@@ -73,7 +73,7 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
     summary: 'Start a resumable upload (role vigie-ingest)',
     description:
       'JSON `{fileName, size, sha256?, format?, source?, mapping? | mappingId?, markings?, options?}`: the job\'s parameters as for `POST /ingest/jobs`. ' +
-      'The mapping is checked against the tenant\'s ontology now (400 INGESTION_INVALID_MAPPING naming the path and line). ' +
+      'The mapping is checked against the tenant\'s ontology now (400 INGESTION_INVALID_MAPPING naming the path and line), the markings (given, else the mapping\'s) against the caller\'s clearance (403). ' +
       'A size above INGEST_MAX_UPLOAD_SIZE is refused with 413. Answers the session (`offset` 0) with its `Location`.',
   })
   @ApiBody({ schema: openApi(uploadSessionCreateRequestSchema, 'input') })
@@ -87,6 +87,7 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
     const req = parsed.data;
     if (req.size > this.config.INGEST_MAX_UPLOAD_SIZE) throw tooLarge(this.config.INGEST_MAX_UPLOAD_SIZE);
     const format = formatOf(req.format, req.fileName) as JobCreateRequest['format'];
+    let markings = req.markings;
     if (format !== 'stix') {
       if (req.mapping === undefined && req.mappingId === undefined) throw invalid('a mapping (mappingId or mapping) is required for csv, json and ndjson');
       const check = await this.client.request(mappingValidate, req.mapping !== undefined ? { mapping: req.mapping } : { mappingId: req.mappingId });
@@ -98,7 +99,10 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
           { errors: check.errors },
         );
       }
+      markings ??= check.markings;
     }
+    const excess = markings ? markingsBeyondClearance(markings, { level: actor.clearance, compartments: actor.compartments }) : null;
+    if (excess) throw excess;
     const params: SessionJobParams = {
       format,
       ...(req.source ? { source: req.source } : {}),
