@@ -26,7 +26,7 @@ export interface Answer<T> {
 /** A call to `/api/v1/ingest/uploads…` of `base` (default: the stack's gateway). */
 export async function sessionApi<T = SessionBody>(token: string, path: string, init: { method?: string; json?: unknown; bytes?: Buffer; offset?: number; base?: string } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  let body: BodyInit | undefined;
+  let body: string | Uint8Array | undefined;
   if (init.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(init.json);
