@@ -184,6 +184,11 @@ describe('resumable uploads: refusals', () => {
     expect(append.body.error!.code).toBe('INGESTION_UPLOAD_SESSION_NOT_FOUND');
     expect((await sessionApi(other, `/${session.id}/complete`, { method: 'POST' })).status).toBe(404);
     expect((await sessionApi(other, `/${session.id}`, { method: 'DELETE' })).status).toBe(404);
+    // Not a session id (a subject wildcard, a dot): no such session, never an error of the server.
+    for (const bad of ['*', '%3E', 'a.b', `${session.id}.x`]) {
+      expect((await sessionApi(ingest, `/${bad}`)).status).toBe(404);
+      expect((await sessionApi(ingest, `/${bad}`, { method: 'PATCH', bytes: Buffer.from('x'), offset: 100 })).status).toBe(404);
+    }
     const mine = await sessionApi(ingest, `/${session.id}`);
     expect(mine.body).toMatchObject({ offset: 100, status: 'open' });
 

@@ -3,6 +3,7 @@ import {
   checkAppend,
   checkComplete,
   expiry,
+  isSessionId,
   MAX_SESSION_PARTS,
   markingsBeyondClearance,
   ownedBy,
@@ -63,6 +64,11 @@ describe('upload session logic', () => {
     expect(partSubject('ingest-uploads', ID, 'P1')).toBe(`$O.ingest-uploads.C.parts.${ID}.P1`);
     expect(partsWildcard('ingest-uploads', ID)).toBe(`$O.ingest-uploads.C.parts.${ID}.*`);
     expect(`$O.ingest-uploads.C.${partsChunkToken(ID)}`).toBe(partsWildcard('ingest-uploads', ID));
+  });
+
+  it('takes only UUIDs for session ids, so no wildcard or dot reaches a subject', () => {
+    expect(isSessionId(ID)).toBe(true);
+    for (const bad of ['*', '>', 'a.b', `${ID}.x`, `${ID} `, '', '../x']) expect(isSessionId(bad)).toBe(false);
   });
 
   it('shows a session to its creator only, and not once cancelled or expired', () => {

@@ -45,6 +45,11 @@ export interface UploadSessionState {
   digest: string | null;
 }
 
+/** Session ids are UUIDs: anything else (a wildcard, a dot, a space) must never become part of a subject. */
+export function isSessionId(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
 export const sessionSubject = (bucket: string, id: string) => `$O.${bucket}.C.sessions.${id}`;
 export const sessionsWildcard = (bucket: string) => `$O.${bucket}.C.sessions.*`;
 export const partSubject = (bucket: string, id: string, partId: string) => `$O.${bucket}.C.parts.${id}.${partId}`;

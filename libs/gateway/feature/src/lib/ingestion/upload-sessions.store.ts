@@ -10,6 +10,7 @@ import {
   ownedBy,
   partsChunkToken,
   partSubject,
+  isSessionId,
   partsWildcard,
   reconcileParts,
   SessionJobParams,
@@ -96,8 +97,9 @@ export class UploadSessionStore {
     return new Date(now + this.ttlMs).toISOString();
   }
 
-  /** The session's state, or null when there is none. */
+  /** The session's state, or null when there is none (an id that is not a UUID names none: it never reaches a subject). */
   async load(id: string): Promise<Loaded | null> {
+    if (!isSessionId(id)) return null;
     await this.uploads.ready();
     const jsm = await this.jsm();
     try {
