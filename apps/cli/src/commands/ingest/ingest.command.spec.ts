@@ -57,3 +57,21 @@ describe('vigie ingest --mapping-id', () => {
     await expect(ingestCommand.run([csv, '--token', 't'], cli)).rejects.toThrow(/--mapping \(or --mapping-id\) is required for csv/);
   });
 });
+
+describe('vigie ingest: resumable upload options', () => {
+  it('refuses a chunk size or threshold that is not a size, and retries out of bounds, naming the option', async () => {
+    const { cli } = io();
+    await expect(ingestCommand.run([csv, '--mapping-id', 'x', '--token', 't', '--chunk-size', 'lots'], cli)).rejects.toThrow(/--chunk-size must be a size such as 16mb/);
+    await expect(ingestCommand.run([csv, '--mapping-id', 'x', '--token', 't', '--resumable-above', '1.5gb'], cli)).rejects.toThrow(/--resumable-above must be a size/);
+    await expect(ingestCommand.run([csv, '--mapping-id', 'x', '--token', 't', '--chunk-size', '0'], cli)).rejects.toThrow(/--chunk-size must be at least 1 byte/);
+    await expect(ingestCommand.run([csv, '--mapping-id', 'x', '--token', 't', '--retries', '101'], cli)).rejects.toThrow(/--retries must be an integer from 0 to 100/);
+  });
+
+  it('sends a file below the threshold in one request, as before', async () => {
+    const { cli } = io();
+    received = '';
+    const code = await ingestCommand.run([csv, '--mapping-id', '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', '--gateway', gateway, '--token', 't', '--no-wait', '--resumable-above', '1mb'], cli);
+    expect(code).toBe(0);
+    expect(received).toMatch(/name="file"; filename="people.csv"/);
+  });
+});

@@ -10,10 +10,12 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_RESUMABLE_ABOVE, DEFAULT_RETRIES, resumable
 const HELP = `Usage: vigie ingest FILE (--mapping MAPPING | --mapping-id ID) [options]
 
 Uploads FILE to the gateway (streamed, never read whole), starts an ingestion job, shows its
-progress live, then a summary. A file of --resumable-above bytes or more goes through a resumable
-upload session, in chunks: when the connection drops or the gateway restarts, the upload resumes
-from the server's offset (at most --retries failures in a row, waiting longer each time). Records that fail are quarantined: download the report with
+progress live, then a summary. Records that fail are quarantined: download the report with
 GET /api/v1/ingest/jobs/<id>/quarantine (?format=csv).
+
+A file of --resumable-above bytes or more goes through a resumable upload session, in chunks:
+when the connection drops or the gateway restarts, the upload resumes from the server's offset
+(at most --retries failures in a row, waiting longer each time).
 
 Options:
   -m, --mapping FILE     The mapping (YAML or JSON). Required except for STIX bundles.
@@ -31,7 +33,8 @@ Options:
       --json             Print the final job as JSON instead of the summary.
   -h, --help             Show this help.
 
-Exit status: 0 the job completed; 1 it failed or was cancelled; 2 bad usage or the upload was refused.`;
+Exit status: 0 the job completed; 1 it failed or was cancelled, or a resumable upload gave up
+after --retries failures; 2 bad usage or the upload was refused.`;
 
 function guessFormat(file: string): string | undefined {
   const ext = /\.([A-Za-z]+)$/.exec(file)?.[1]?.toLowerCase();
