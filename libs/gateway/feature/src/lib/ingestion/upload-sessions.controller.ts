@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Head, HttpCode, Inject, OnModuleDestroy, OnModuleInit, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, OnModuleDestroy, OnModuleInit, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
@@ -117,16 +117,11 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
     return sessionView(state);
   }
 
-  @Head(':id')
-  @ApiOperation({ summary: "The session's offset in headers (Upload-Offset, Upload-Length, Upload-Expires), no body" })
-  async head(@Param('id') id: string, @CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
-    const state = await this.sessions.get(callerOf(actor), id);
-    offsetHeaders(res, state);
-    res.status(200).end();
-  }
-
   @Get(':id')
-  @ApiOperation({ summary: 'A session of yours: offset (where the next chunk starts), size, status, expiry, job once completed' })
+  @ApiOperation({
+    summary: 'A session of yours: offset (where the next chunk starts), size, status, expiry, job once completed',
+    description: 'Also in the headers Upload-Offset, Upload-Length and Upload-Expires; `HEAD` on the same path answers the headers alone.',
+  })
   @ApiOkResponse({ schema: openApi(uploadSessionSchema, 'output') })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<UploadSessionView> {
     const state = await this.sessions.get(callerOf(actor), id);
