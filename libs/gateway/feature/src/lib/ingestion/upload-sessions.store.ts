@@ -292,7 +292,11 @@ export class UploadSessionStore {
     const jsm = await this.jsm();
     const info = await jsm.streams.info(this.stream, { subjects_filter: sessionsWildcard(this.bucket) });
     const removed: string[] = [];
-    for (const subject of Object.keys(info.state.subjects ?? {})) {
+    const subjects = Object.keys(info.state.subjects ?? {});
+    // Checksums kept for sessions that are gone (removed by another replica's sweep): forgotten.
+    const live = new Set(subjects.map((s) => s.slice(s.lastIndexOf('.') + 1)));
+    for (const id of [...this.hashes.keys()]) if (!live.has(id)) this.hashes.delete(id);
+    for (const subject of subjects) {
       const id = subject.slice(subject.lastIndexOf('.') + 1);
       const loaded = await this.load(id).catch(() => null);
       if (!loaded) continue;
