@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   LinkView,
   Marking,
@@ -24,13 +24,32 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** True when the compartments are strictly increasing (sorted, no repeat): already normal. */
+function isNormal(compartments: readonly string[]): boolean {
+  for (let i = 1; i < compartments.length; i++) if (!(compartments[i - 1] < compartments[i])) return false;
+  return true;
+}
+
+/** The marking with its compartments sorted and deduplicated (a new object; already-normal compartments are copied, not re-sorted). */
 export function normaliseMarking(marking: Marking): Marking {
-  return { level: marking.level, compartments: [...new Set(marking.compartments)].sort() };
+  const c = marking.compartments;
+  return { level: marking.level, compartments: isNormal(c) ? c.slice() : [...new Set(c)].sort() };
+}
+
+/** The canonical text of a marking as `canonical(normaliseMarking(m))` writes it, without building the normalised marking when it is already normal. */
+function canonicalMarking(m: Marking): string {
+  if (m.level === undefined) return canonical(normaliseMarking(m));
+  const compartments = isNormal(m.compartments) ? m.compartments : normaliseMarking(m).compartments;
+  return `{"compartments":${canonical(compartments)},"level":${JSON.stringify(m.level)}}`;
 }
 
 /**
  * Hash of what a version is about: type, markings, property values and their markings (not
  * provenance: re-ingesting the same data from another job is not a change). Equal hash → no new version.
+ *
+ * The hashed text is `canonical({ t: type, m: normaliseMarking(markings), p: { [name]: { v: value, m: normaliseMarking(marking) } }, x: extra ?? {} })`
+ * — stored hashes depend on it byte for byte — written here directly (one string, no intermediate
+ * objects: the ingest path hashes every record).
  */
 export function contentHash(input: {
   type: string;
@@ -38,15 +57,26 @@ export function contentHash(input: {
   properties: Record<string, PropertyEntry>;
   extra?: Record<string, unknown>;
 }): string {
-  const props = Object.fromEntries(Object.entries(input.properties).map(([k, e]) => [k, { v: e.value, m: normaliseMarking(e.marking) }]));
-  return createHash('sha256')
-    .update(canonical({ t: input.type, m: normaliseMarking(input.markings), p: props, x: input.extra ?? {} }))
-    .digest('base64url');
+  const names = Object.keys(input.properties).sort();
+  let props = '';
+  for (const name of names) {
+    const e = input.properties[name];
+    const v = e.value === undefined ? '' : `,"v":${canonical(e.value)}`;
+    props += `${props ? ',' : ''}${JSON.stringify(name)}:{"m":${canonicalMarking(e.marking)}${v}}`;
+  }
+  // One-shot hash (no Hash object per record).
+  return hash('sha256', `{"m":${canonicalMarking(input.markings)},"p":{${props}},"t":${canonical(input.type)},"x":${canonical(input.extra ?? {})}}`, 'base64url');
 }
+
+/** The last timestamp formatted: rows written together share their timestamps (one `now()` per transaction). */
+let lastIso: { ms: number; text: string } | undefined;
 
 function iso(d: Date | string | null): string | null {
   if (d === null || d === undefined) return null;
-  return (d instanceof Date ? d : new Date(d)).toISOString();
+  const date = d instanceof Date ? d : new Date(d);
+  const ms = date.getTime();
+  if (lastIso?.ms !== ms) lastIso = { ms, text: date.toISOString() };
+  return lastIso.text;
 }
 
 function titleOf(type: ObjectType | undefined, properties: Record<string, PropertyEntry>): string | null {
