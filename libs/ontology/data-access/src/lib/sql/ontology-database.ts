@@ -30,7 +30,8 @@ const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\
 
 /** Turns PostgreSQL timestamptz text into a Date (other values unchanged). */
 export function pgTimestamp(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
+  // Cheap shape test first (`dddd-dd-dd dd:`): most strings of a row are ids, keys and names.
+  if (typeof value !== 'string' || value.length < 22 || value.charCodeAt(4) !== 45 || value.charCodeAt(10) !== 32 || value.charCodeAt(13) !== 58) return value;
   const m = PG_TIMESTAMPTZ.exec(value);
   return m ? new Date(`${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}`) : value;
 }
