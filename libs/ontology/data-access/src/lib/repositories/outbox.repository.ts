@@ -4,6 +4,17 @@ export interface OutboxMessage {
   subject: string;
   msgId: string;
   payload: unknown;
+  /**
+   * `JSON.stringify(payload)`, when whoever built the message already has it (the ingest path's
+   * `records.changed` pages are encoded once: sized, stored in the outbox and published from this
+   * text). Must be exactly that text: it is what JetStream receives.
+   */
+  json?: string;
+}
+
+/** The message's payload as JSON text: the text it carries, else `JSON.stringify(payload)` (`null` for none, as nats' JSONCodec). */
+export function messageJson(message: OutboxMessage): string {
+  return message.json ?? JSON.stringify(message.payload === undefined ? null : message.payload);
 }
 
 export interface PendingOutboxMessage extends OutboxMessage {
@@ -13,7 +24,10 @@ export interface PendingOutboxMessage extends OutboxMessage {
 
 /**
  * Subject of an outbox row that holds many messages (`addBundle`): never published as such, taken
- * rows are expanded into their messages. Payload: `{ tenant, messages: OutboxMessage[] }`.
+ * rows are expanded into their messages. Payload: `{ tenant, messagesJson }` — the messages
+ * (`{ subject, msgId, payload }[]`) as JSON TEXT in a jsonb string, so PostgreSQL stores the text
+ * without parsing it into jsonb (it is only read back after a failed publish or a crash) — or,
+ * for bundles written before that, `{ tenant, messages }`.
  */
 export const OUTBOX_BUNDLE_SUBJECT = 'ontology.internal.outbox-bundle';
 
@@ -29,8 +43,9 @@ function expand(rows: OutboxRow[]): PendingOutboxMessage[] {
   const out: PendingOutboxMessage[] = [];
   for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
     if (r.subject === OUTBOX_BUNDLE_SUBJECT) {
-      const bundle = r.payload as { messages?: OutboxMessage[] };
-      for (const m of bundle.messages ?? []) out.push({ id: r.id, subject: m.subject, msgId: m.msgId, payload: m.payload });
+      const bundle = r.payload as { messages?: OutboxMessage[]; messagesJson?: string };
+      const messages = typeof bundle.messagesJson === 'string' ? (JSON.parse(bundle.messagesJson) as OutboxMessage[]) : (bundle.messages ?? []);
+      for (const m of messages) out.push({ id: r.id, subject: m.subject, msgId: m.msgId, payload: m.payload });
     } else out.push({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload });
   }
   return out;
@@ -62,13 +77,18 @@ export class OutboxRepository {
    */
   async addBundle(sql: Sql, tenant: string, bundleId: string, messages: readonly OutboxMessage[]): Promise<PendingOutboxMessage[]> {
     if (!messages.length) return [];
+    // Each payload encoded once (or taken as the builder encoded it): the same text goes into the
+    // bundle and, returned with the message, to JetStream.
+    const encoded = messages.map((m) => ({ subject: m.subject, msgId: m.msgId, payload: m.payload, json: messageJson(m) }));
+    let text = '';
+    for (const m of encoded) text += `${text ? ',' : '['}{"subject":${JSON.stringify(m.subject)},"msgId":${JSON.stringify(m.msgId)},"payload":${m.json}}`;
     const rows = await sql.query<{ id: string }>(
-      `INSERT INTO outbox (subject, msg_id, payload) VALUES (?, ?, ?::jsonb) RETURNING id::text AS id`,
-      [OUTBOX_BUNDLE_SUBJECT, bundleId, JSON.stringify({ tenant, messages: messages.map((m) => ({ subject: m.subject, msgId: m.msgId, payload: m.payload })) })],
+      `INSERT INTO outbox (subject, msg_id, payload) VALUES (?, ?, jsonb_build_object('tenant', ?::text, 'messagesJson', ?::text)) RETURNING id::text AS id`,
+      [OUTBOX_BUNDLE_SUBJECT, bundleId, tenant, `${text}]`],
     );
     const id = rows[0]?.id;
     if (id === undefined) throw new Error(`outbox insert returned no id for bundle ${bundleId}`);
-    return messages.map((m) => ({ id, subject: m.subject, msgId: m.msgId, payload: m.payload }));
+    return encoded.map((m) => ({ id, ...m }));
   }
 
   /** Deletes published messages by id (one statement, no payload read back). */

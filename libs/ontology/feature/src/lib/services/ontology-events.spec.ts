@@ -64,6 +64,18 @@ describe('OntologyEvents.recordsChanged', () => {
     expect(a!.payload).toMatchObject({ eventId: a!.msgId });
   });
 
+  it('carries each page encoded once, exactly as JSON.stringify(payload) (what the outbox stores and JetStream receives)', () => {
+    const withPurpose: Actor = { ...actor, purpose: { caseRef: 'CASE-1', justification: 'enquête "Saphir" \\ é' } } as Actor;
+    for (const who of [actor, withPurpose]) {
+      const pages = OntologyEvents.recordsChanged('alpha', who, objects, linkChanges, 4 * 1024);
+      expect(pages.length).toBeGreaterThan(1);
+      for (const page of pages) expect(page.json).toBe(JSON.stringify(page.payload));
+    }
+    const [onlyLinks] = OntologyEvents.recordsChanged('alpha', actor, [], linkChanges.slice(0, 2));
+    expect(onlyLinks!.json).toBe(JSON.stringify(onlyLinks!.payload));
+    expect(JSON.parse(onlyLinks!.json!)).toMatchObject({ objects: [], links: [{ change: 'created' }, { change: 'created' }] });
+  });
+
   it('publishes nothing for a write that changed nothing', () => {
     expect(OntologyEvents.recordsChanged('alpha', actor, [], [])).toEqual([]);
   });

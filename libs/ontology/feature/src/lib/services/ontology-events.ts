@@ -68,16 +68,17 @@ export const OntologyEvents = {
     links: readonly { change: ChangeKind; link: LinkView }[],
     maxBytes = RECORDS_PAGE_MAX_BYTES,
   ): OutboxMessage[] {
-    type Item = { kind: 'object'; value: RecordsChangedPayload['objects'][number]; key: string } | { kind: 'link'; value: RecordsChangedPayload['links'][number]; key: string };
-    const items: Item[] = [
-      ...objects.map((o): Item => ({ kind: 'object', value: o, key: `${o.object.id}:${o.object.version}` })),
-      ...links.map((l): Item => ({ kind: 'link', value: l, key: `${l.link.id}:${l.link.version}` })),
-    ];
+    // Each change encoded ONCE: its JSON text sizes the pages and is spliced into the page's text,
+    // which the outbox stores and JetStream receives (`OutboxMessage.json`, = JSON.stringify(payload)).
+    type Item = { kind: 'object'; value: RecordsChangedPayload['objects'][number]; key: string; json: string } | { kind: 'link'; value: RecordsChangedPayload['links'][number]; key: string; json: string };
+    const items: Item[] = [];
+    for (const o of objects) items.push({ kind: 'object', value: o, key: `${o.object.id}:${o.object.version}`, json: JSON.stringify(o) });
+    for (const l of links) items.push({ kind: 'link', value: l, key: `${l.link.id}:${l.link.version}`, json: JSON.stringify(l) });
     const pages: Item[][] = [];
     let page: Item[] = [];
     let bytes = 0;
     for (const item of items) {
-      const size = Buffer.byteLength(JSON.stringify(item.value)) + 1;
+      const size = Buffer.byteLength(item.json) + 1;
       if (page.length && bytes + size > maxBytes) {
         pages.push(page);
         page = [];
@@ -90,13 +91,18 @@ export const OntologyEvents = {
     const env = envelope(tenant, actor);
     return pages.map((p) => {
       const msgId = `changes:${createHash('sha256').update(p.map((i) => i.key).join(',')).digest('hex').slice(0, 40)}`;
+      const pageObjects = p.filter((i) => i.kind === 'object');
+      const pageLinks = p.filter((i) => i.kind === 'link');
       const payload: RecordsChangedPayload = {
         eventId: msgId,
         ...env,
-        objects: p.flatMap((i) => (i.kind === 'object' ? [i.value] : [])),
-        links: p.flatMap((i) => (i.kind === 'link' ? [i.value] : [])),
+        objects: pageObjects.map((i) => i.value as RecordsChangedPayload['objects'][number]),
+        links: pageLinks.map((i) => i.value as RecordsChangedPayload['links'][number]),
       };
-      return { subject: recordsChanged.subject, msgId, payload };
+      // JSON.stringify(payload), key for key: the envelope, then the two arrays from their items' text.
+      const head = JSON.stringify({ eventId: msgId, ...env });
+      const json = `${head.slice(0, -1)},"objects":[${pageObjects.map((i) => i.json).join(',')}],"links":[${pageLinks.map((i) => i.json).join(',')}]}`;
+      return { subject: recordsChanged.subject, msgId, payload, json };
     });
   },
 

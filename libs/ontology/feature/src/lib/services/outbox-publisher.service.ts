@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { JSONCodec } from 'nats';
 import { EventPublisher } from '@vigie/shared-messaging';
-import { OntologyDatabase, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
+import { messageJson, OntologyDatabase, OutboxMessage, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
 
-const codec = JSONCodec<unknown>();
+const encoder = new TextEncoder();
+/** The bytes JetStream receives: the payload's JSON text (as nats' JSONCodec encodes it), encoded once. */
+const encode = (m: OutboxMessage): Uint8Array => encoder.encode(messageJson(m));
 const PAGE = 500;
 /** Publishes in flight at once when publishing from memory (JetStream acknowledges them as they land). */
 export const PUBLISH_WINDOW = 1024;
@@ -63,7 +64,7 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     for (let i = 0; i < ids.length; i += PAGE) {
       total += await this.db.transaction(async (sql) => {
         const messages = await this.outbox.takeIds(sql, ids.slice(i, i + PAGE));
-        await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId)));
+        await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, encode(m), m.msgId)));
         return messages.length;
       });
     }
@@ -84,7 +85,7 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     const worker = async () => {
       while (next < messages.length) {
         const m = messages[next++];
-        await this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId);
+        await this.publisher.publishRaw(m.subject, encode(m), m.msgId);
       }
     };
     await Promise.all(Array.from({ length: Math.min(PUBLISH_WINDOW, messages.length) }, worker));
@@ -97,7 +98,7 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     for (;;) {
       const n = await this.db.transaction(async (sql) => {
         const messages = await this.outbox.take(sql, PAGE, olderThanMs);
-        await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, codec.encode(m.payload), m.msgId)));
+        await Promise.all(messages.map((m) => this.publisher.publishRaw(m.subject, encode(m), m.msgId)));
         return messages.length;
       });
       total += n;
