@@ -31,11 +31,11 @@ export interface StoredRecordState {
   id: string;
   type: string;
   source_key: string;
-  version: number;
   content_hash: string;
   level_rank: number;
   compartments: string[];
-  properties: Record<string, PropertyEntry>;
+  /** Only where the stored content hash differs from the record's (null when equal: unchanged). */
+  properties: Record<string, PropertyEntry> | null;
   deleted_at: Date | null;
 }
 
@@ -47,37 +47,77 @@ export interface EndObject {
   deleted_at: Date | null;
 }
 
+/**
+ * What an upsert reads back of each row it wrote: the columns PostgreSQL decided (id kept on
+ * update, version, entity, timestamps as epoch milliseconds — a Date keeps milliseconds, as the
+ * text form was truncated to). Every other column is what the statement was given, which Node
+ * still holds: it builds the rows from its records instead of parsing property maps it just sent.
+ */
+const writtenColumns = (entity: 'up.entity_id' | 'NULL::uuid') => `up.id, up.source_key, up.version, ${entity} AS entity_id,
+  floor(extract(epoch FROM up.created_at) * 1000)::float8 AS created_ms,
+  floor(extract(epoch FROM up.updated_at) * 1000)::float8 AS updated_ms,
+  floor(extract(epoch FROM up.deleted_at) * 1000)::float8 AS deleted_ms`;
+
+interface WrittenColumns {
+  id: string;
+  source_key: string;
+  version: number;
+  entity_id: string | null;
+  created_ms: number;
+  updated_ms: number;
+  deleted_ms: number | null;
+}
+
+function recordOf<R>(bySourceKey: Map<string, R>, w: WrittenColumns): R {
+  const r = bySourceKey.get(w.source_key);
+  if (!r) throw new Error(`upsert returned source key ${w.source_key}, which was not written`);
+  return r;
+}
+
+function timestampsOf(w: WrittenColumns): { created_at: Date; updated_at: Date; deleted_at: Date | null } {
+  return { created_at: new Date(w.created_ms), updated_at: new Date(w.updated_ms), deleted_at: w.deleted_ms === null ? null : new Date(w.deleted_ms) };
+}
+
 const MARKINGS_JSON = (alias: string) => `jsonb_build_object('level', (ARRAY['NP','DR','S','TS'])[${alias}.level_rank + 1], 'compartments', to_jsonb(${alias}.compartments))`;
 
 /**
  * The INGEST hot path. It bypasses MikroORM's unit of work on purpose: a batch is written with a
  * few set-based statements, whatever its size —
- *  1. one SELECT of what is stored for the batch's source keys (to skip unchanged records and name changed properties);
+ *  1. one SELECT of what is stored for the batch's source keys (to skip unchanged records and name changed properties;
+ *     property maps only of the records whose content hash differs);
  *  2. one `INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT (tenant, source, source_key) DO UPDATE … WHERE content changed`
- *     whose RETURNING rows feed, in the same statement, the multi-row INSERT of their history rows.
+ *     whose RETURNING rows feed, in the same statement, the multi-row INSERT of their history rows;
+ *     only the columns PostgreSQL decides come back (`writtenColumns`), the rest is the records'.
  * Redelivered or re-ingested records hit the conflict arm with an equal content hash: no update, no version.
  */
 export class IngestWriter {
-  storedObjects(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
-    return this.storedRecords(sql, 'object', tenant, source, sourceKeys);
+  /**
+   * What is stored for these records' source keys. `properties` are read only where the stored
+   * content hash differs from the record's (they name the changed properties of an update): an
+   * unchanged record costs its probe, not its property map.
+   */
+  storedObjects(sql: Sql, tenant: string, source: string, records: readonly { sourceKey: string; contentHash: string }[]): Promise<Map<string, StoredRecordState>> {
+    return this.storedRecords(sql, 'object', tenant, source, records);
   }
 
-  storedLinks(sql: Sql, tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
-    return this.storedRecords(sql, 'link', tenant, source, sourceKeys);
+  storedLinks(sql: Sql, tenant: string, source: string, records: readonly { sourceKey: string; contentHash: string }[]): Promise<Map<string, StoredRecordState>> {
+    return this.storedRecords(sql, 'link', tenant, source, records);
   }
 
-  private async storedRecords(sql: Sql, table: 'object' | 'link', tenant: string, source: string, sourceKeys: string[]): Promise<Map<string, StoredRecordState>> {
-    if (!sourceKeys.length) return new Map();
+  private async storedRecords(sql: Sql, table: 'object' | 'link', tenant: string, source: string, records: readonly { sourceKey: string; contentHash: string }[]): Promise<Map<string, StoredRecordState>> {
+    if (!records.length) return new Map();
     const rows = await sql.query<StoredRecordState>(
       // A unique-index probe per key (see endObjects): with the tenant a constant, a tenant whose
       // statistics lag behind its growth (a large import) got a scan of all its rows per batch.
-      `SELECT s.* FROM (SELECT DISTINCT k FROM unnest(?::text[]) AS k) keys
+      `SELECT s.* FROM (SELECT DISTINCT ON (k) k, h FROM unnest(?::text[], ?::text[]) AS keys(k, h)) keys
        CROSS JOIN LATERAL (
-         SELECT id, type, source_key, version, content_hash, level_rank, compartments, properties, deleted_at FROM ${table}
+         SELECT id, type, source_key, content_hash, level_rank, compartments,
+                CASE WHEN content_hash IS DISTINCT FROM keys.h THEN properties END AS properties, deleted_at
+         FROM ${table}
          WHERE tenant = (SELECT ?::text) AND source = (SELECT ?::text) AND source_key = keys.k
          OFFSET 0
        ) s`,
-      [pgArray(sourceKeys), tenant, source],
+      [pgArray(records.map((r) => r.sourceKey)), pgArray(records.map((r) => r.contentHash)), tenant, source],
     );
     return new Map(rows.map((r) => [r.source_key, r]));
   }
@@ -102,7 +142,7 @@ export class IngestWriter {
   /** Upserts object records and appends their history rows: ONE statement for the whole batch. Returns the rows written. */
   async upsertObjects(sql: Sql, tenant: string, source: string, records: ObjectRecordToWrite[], actor: Actor, purpose: Purpose | undefined): Promise<ObjectRow[]> {
     if (!records.length) return [];
-    return sql.query<ObjectRow>(
+    const written = await sql.query<WrittenColumns>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb)
            AS r(id uuid, type text, source_key text, level_rank smallint, compartments text[], properties jsonb, provenance jsonb, content_hash text, changed text[])
@@ -122,7 +162,7 @@ export class IngestWriter {
                 coalesce(i.changed, '{}')
          FROM up JOIN input i ON i.source_key = up.source_key
        )
-       SELECT * FROM up`,
+       SELECT ${writtenColumns('up.entity_id')} FROM up`,
       [
         JSON.stringify(records.map((r) => ({ id: r.id, type: r.type, source_key: r.sourceKey, level_rank: r.levelRank, compartments: r.compartments, properties: r.properties, provenance: r.provenance, content_hash: r.contentHash, changed: r.changed }))),
         tenant,
@@ -131,12 +171,31 @@ export class IngestWriter {
         purpose ? JSON.stringify(purpose) : null,
       ],
     );
+    const bySourceKey = new Map(records.map((r) => [r.sourceKey, r] as const));
+    return written.map((w): ObjectRow => {
+      const r = recordOf(bySourceKey, w);
+      return {
+        id: w.id,
+        tenant,
+        type: r.type,
+        source,
+        source_key: w.source_key,
+        version: w.version,
+        level_rank: r.levelRank,
+        compartments: r.compartments,
+        properties: r.properties,
+        provenance: r.provenance,
+        content_hash: r.contentHash,
+        entity_id: w.entity_id,
+        ...timestampsOf(w),
+      };
+    });
   }
 
   /** Upserts link records and appends their history rows: ONE statement for the whole batch. */
   async upsertLinks(sql: Sql, tenant: string, source: string, records: LinkRecordToWrite[], actor: Actor, purpose: Purpose | undefined): Promise<LinkRow[]> {
     if (!records.length) return [];
-    return sql.query<LinkRow>(
+    const written = await sql.query<WrittenColumns>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb)
            AS r(id uuid, type text, source_key text, from_id uuid, to_id uuid, directed boolean, valid_from text, valid_to text,
@@ -160,7 +219,7 @@ export class IngestWriter {
                 coalesce(i.changed, '{}')
          FROM up JOIN input i ON i.source_key = up.source_key
        )
-       SELECT * FROM up`,
+       SELECT ${writtenColumns('NULL::uuid')} FROM up`,
       [
         JSON.stringify(
           records.map((r) => ({
@@ -186,6 +245,29 @@ export class IngestWriter {
         purpose ? JSON.stringify(purpose) : null,
       ],
     );
+    const bySourceKey = new Map(records.map((r) => [r.sourceKey, r] as const));
+    return written.map((w): LinkRow => {
+      const r = recordOf(bySourceKey, w);
+      return {
+        id: w.id,
+        tenant,
+        type: r.type,
+        source,
+        source_key: w.source_key,
+        from_id: r.fromId,
+        to_id: r.toId,
+        directed: r.directed,
+        version: w.version,
+        level_rank: r.levelRank,
+        compartments: r.compartments,
+        properties: r.properties,
+        provenance: r.provenance,
+        valid_from: r.validFrom,
+        valid_to: r.validTo,
+        content_hash: r.contentHash,
+        ...timestampsOf(w),
+      };
+    });
   }
 }
 

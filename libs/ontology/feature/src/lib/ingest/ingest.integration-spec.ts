@@ -1,8 +1,9 @@
 import { EventPublisher } from '@vigie/shared-messaging';
 import { ErrorKind, PlatformErrorCode, PlatformException } from '@vigie/shared-contracts';
 import { IngestBatch, ingestBatchSchema, IngestBatchInput } from '@vigie/ontology-contracts';
-import { OUTBOX_BUNDLE_SUBJECT, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
+import { LinkRow, messageJson, ObjectRow, OUTBOX_BUNDLE_SUBJECT, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
+import { toLinkView, toObjectView } from '../views/object-state';
 import { IngestService } from './ingest.service';
 import { actorOf, OntologyKit, startKit, tenantName } from '../../test/test-kit';
 
@@ -141,9 +142,53 @@ describe('INGEST batches written idempotently (real PostgreSQL and NATS)', () =>
     }).catch((e: { messages: PendingOutboxMessage[] }) => e.messages);
     expect(taken.map((m) => m.msgId)).toEqual(written.flatMap((w) => w.messages.map((m) => m.msgId)));
     expect(taken.map((m) => m.subject)).not.toContain(OUTBOX_BUNDLE_SUBJECT);
+    // A bundle taken back (after a failed publish or a crash) publishes the very bytes the writer published from memory.
+    expect(taken.map((m) => messageJson(m))).toEqual(written.flatMap((w) => w.messages.map((m) => messageJson(m))));
+    expect(written.flatMap((w) => w.messages).every((m) => m.json === JSON.stringify(m.payload))).toBe(true);
     await kit.ingest.publishWritten(written);
     const left = await kit.db.read((sql) => sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY(?::bigint[])`, [`{${ids.join(',')}}`]));
     expect(left[0]?.n).toBe(0);
+  });
+
+  it('publishes the records as stored: each records.changed view equals the view of the row read back, created and updated', async () => {
+    const person = (occupation?: string) => ({ type: 'Person', sourceKey: 'P-ev', properties: { fullName: 'Émile Zola', phones: ['06 12 34 56 78'], ...(occupation ? { occupation } : {}) }, markings: { level: 'DR' as const, compartments: ['z-op', 'a-op'] }, provenance: { line: 1, recordKey: 'r1' } });
+    const phone = { type: 'Phone', sourceKey: 'T-ev', properties: { number: '06 12 34 56 78' }, markings: NP, provenance: { line: 2 } };
+    const link = { type: 'uses', fromSourceKey: 'P-ev', toSourceKey: 'T-ev', markings: NP, properties: {}, validFrom: '2024-01-01', provenance: { line: 3 } };
+    const check = async (b: IngestBatch, expected: { objects: number; links: number; version: number }) => {
+      const [w] = await kit.ingest.writeMany([{ actor: ingestion, batch: b }]);
+      await kit.ingest.publishWritten([w!]);
+      const changes = w!.messages.filter((m) => m.subject === 'ontology.v1.events.records.changed').map((m) => m.payload as { objects: { object: { id: string } }[]; links: { link: { id: string } }[] });
+      const objects = changes.flatMap((c) => c.objects);
+      const links = changes.flatMap((c) => c.links);
+      expect([objects.length, links.length]).toEqual([expected.objects, expected.links]);
+      const { document } = await kit.types.current(tenant);
+      for (const o of objects) {
+        const [row] = await kit.db.read((sql) => sql.query<ObjectRow>(`SELECT * FROM object WHERE id = ?`, [o.object.id]));
+        expect(o.object).toEqual(toObjectView(row!, document.objectTypes.find((t) => t.name === row!.type)));
+        expect((o.object as unknown as { version: number }).version).toBe(expected.version);
+      }
+      for (const l of links) {
+        const [row] = await kit.db.read((sql) => sql.query<LinkRow>(`SELECT * FROM link WHERE id = ?`, [l.link.id]));
+        expect(l.link).toEqual(toLinkView(row!));
+      }
+      return w!;
+    };
+    await check(batch({ source: 'events-c', jobId: 'job-ev', objects: [person(), phone], links: [link] }), { objects: 2, links: 1, version: 1 });
+    // An update: a new version with the row's first created_at, its entity and a later updated_at.
+    const updated = await check(batch({ source: 'events-c', jobId: 'job-ev-2', objects: [person('Écrivain'), phone], links: [{ ...link, properties: {}, markings: { level: 'DR' as const, compartments: [] } }] }), { objects: 1, links: 1, version: 2 });
+    expect(updated.processed.objects).toEqual({ created: 0, updated: 1, unchanged: 1 });
+  });
+
+  it('expands an outbox bundle written by the previous release (messages as jsonb) like a new one', async () => {
+    const messages = [
+      { subject: 'ontology.v1.events.records.changed', msgId: `old-a-${tenant}`, payload: { eventId: 'a', n: 1 } },
+      { subject: 'audit.v1.events.object.ingest', msgId: `old-b-${tenant}`, payload: { id: 'b', details: { x: [1, 2] } } },
+    ];
+    const taken = await kit.db.transaction(async (sql) => {
+      const [{ id }] = await sql.query<{ id: string }>(`INSERT INTO outbox (subject, msg_id, payload) VALUES (?, ?, ?::jsonb) RETURNING id::text AS id`, [OUTBOX_BUNDLE_SUBJECT, `old-bundle-${tenant}`, JSON.stringify({ tenant, messages })]);
+      return new OutboxRepository().takeIds(sql, [id!]);
+    });
+    expect(taken.map(({ subject, msgId, payload }) => ({ subject, msgId, payload }))).toEqual(messages);
   });
 
   it('refuses a publisher without the ingest role', async () => {

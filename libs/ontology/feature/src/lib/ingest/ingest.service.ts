@@ -16,6 +16,7 @@ import {
   Provenance,
 } from '@vigie/ontology-contracts';
 import {
+  EndObject,
   endKey,
   IngestWriter,
   LinkRecordToWrite,
@@ -67,10 +68,11 @@ function reject(sourceKey: string, provenance: { recordKey?: string; line?: numb
   return { sourceKey, ...(provenance.recordKey ? { recordKey: provenance.recordKey } : {}), ...(provenance.line !== undefined ? { line: provenance.line } : {}), code, message };
 }
 
-function changedBetween(before: { properties: Record<string, PropertyEntry>; level_rank: number; compartments: string[] }, properties: Record<string, PropertyEntry>, levelRank: number, compartments: string[]): string[] {
+function changedBetween(before: { properties: Record<string, PropertyEntry> | null; level_rank: number; compartments: string[] }, properties: Record<string, PropertyEntry>, levelRank: number, compartments: string[]): string[] {
   return changedProperties(
     diffVersions(
-      { properties: before.properties, markings: markingOf(before.level_rank, before.compartments), deletedAt: null },
+      // (`properties` is read for every stored record whose content hash differs, i.e. every one this is called for.)
+      { properties: before.properties ?? {}, markings: markingOf(before.level_rank, before.compartments), deletedAt: null },
       { properties, markings: markingOf(levelRank, compartments), deletedAt: null },
     ),
   );
@@ -174,9 +176,10 @@ export class IngestService {
       const { values, problems } = validateProperties(type, o.properties, 'create');
       if (problems.length) return fail(problems[0].code === 'INVALID_IDENTIFIER' ? 'INVALID_IDENTIFIER' : 'INVALID_PROPERTIES', problems.map((p) => p.message).join('; '));
       const markings = normaliseMarking(o.markings);
+      const provenance = provenanceOf(o.provenance);
       let properties: Record<string, PropertyEntry>;
       try {
-        properties = newEntries(undefined, type, values, markings, o.propertyMarkings, provenanceOf(o.provenance));
+        properties = newEntries(undefined, type, values, markings, o.propertyMarkings, provenance);
       } catch (error) {
         return fail((error as OntologyException).code ?? 'INVALID_PROPERTIES', (error as Error).message);
       }
@@ -188,7 +191,7 @@ export class IngestService {
         levelRank: rankOf(markings.level),
         compartments: markings.compartments,
         properties,
-        provenance: provenanceOf(o.provenance),
+        provenance,
         contentHash: contentHash({ type: type.name, markings, properties }),
         changed: [],
       });
@@ -206,7 +209,9 @@ export class IngestService {
     const linkChanges: { change: ChangeKind; link: LinkView }[] = [];
 
     {
-      const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects.map((o) => o.sourceKey));
+      const stored = await this.writer.storedObjects(sql, tenant, batch.source, objects);
+      // Link ends this batch already knows — its objects stored unchanged, or written below — need no query.
+      const known = new Map<string, EndObject>();
       const toWrite: ObjectRecordToWrite[] = [];
       for (const o of objects) {
         const s = stored.get(o.sourceKey);
@@ -216,6 +221,7 @@ export class IngestService {
         }
         if (s && s.content_hash === o.contentHash) {
           counts.objects.unchanged++;
+          known.set(endKey(batch.source, s.source_key), { id: s.id, type: s.type, source: batch.source, source_key: s.source_key, deleted_at: s.deleted_at });
           continue;
         }
         toWrite.push({ ...o, changed: s ? changedBetween(s, o.properties, o.levelRank, o.compartments) : Object.keys(o.properties).sort() });
@@ -226,14 +232,19 @@ export class IngestService {
         if (row.version === 1) counts.objects.created++;
         else counts.objects.updated++;
         objectChanges.push({ change: row.version === 1 ? 'created' : 'updated', object: toObjectView(row, objectTypes.get(row.type)) });
+        if (row.source_key !== null) known.set(endKey(batch.source, row.source_key), { id: row.id, type: row.type, source: batch.source, source_key: row.source_key, deleted_at: row.deleted_at });
       }
 
-      // Links: ends resolved by (source, sourceKey) — in this batch or already stored.
-      const refs = batch.links.flatMap((l) => [
-        { source: l.fromSource ?? batch.source, sourceKey: l.fromSourceKey },
-        { source: l.toSource ?? batch.source, sourceKey: l.toSourceKey },
-      ]);
-      const ends = await this.writer.endObjects(sql, tenant, refs);
+      // Links: ends resolved by (source, sourceKey) — in this batch or already stored. Only ends the
+      // batch does not know are read (other sources, earlier batches, records refused above).
+      const ends = new Map(known);
+      const refs = batch.links
+        .flatMap((l) => [
+          { source: l.fromSource ?? batch.source, sourceKey: l.fromSourceKey },
+          { source: l.toSource ?? batch.source, sourceKey: l.toSourceKey },
+        ])
+        .filter((r) => !known.has(endKey(r.source, r.sourceKey)));
+      for (const [key, end] of await this.writer.endObjects(sql, tenant, refs)) ends.set(key, end);
       const links: LinkRecordToWrite[] = [];
       const seen = new Map<string, number>();
       const keyOf = (l: IngestBatch['links'][number]) =>
@@ -258,9 +269,10 @@ export class IngestService {
         const { values, problems } = validateProperties(type, l.properties, 'create');
         if (problems.length) return fail('INVALID_PROPERTIES', problems.map((p) => p.message).join('; '));
         const markings = normaliseMarking(l.markings);
+        const provenance = provenanceOf(l.provenance);
         let properties: Record<string, PropertyEntry>;
         try {
-          properties = newEntries(undefined, type, values, markings, l.propertyMarkings, provenanceOf(l.provenance));
+          properties = newEntries(undefined, type, values, markings, l.propertyMarkings, provenance);
         } catch (error) {
           return fail((error as OntologyException).code ?? 'INVALID_PROPERTIES', (error as Error).message);
         }
@@ -278,12 +290,12 @@ export class IngestService {
           levelRank: rankOf(markings.level),
           compartments: markings.compartments,
           properties,
-          provenance: provenanceOf(l.provenance),
+          provenance,
           contentHash: contentHash({ type: type.name, markings, properties, extra: { f: from.id, t: to.id, vf: validFrom, vt: validTo } }),
           changed: [],
         });
       });
-      const storedLinks = await this.writer.storedLinks(sql, tenant, batch.source, links.map((l) => l.sourceKey));
+      const storedLinks = await this.writer.storedLinks(sql, tenant, batch.source, links);
       const linksToWrite: LinkRecordToWrite[] = [];
       for (const l of links) {
         const s = storedLinks.get(l.sourceKey);
