@@ -23,13 +23,20 @@ export interface PendingOutboxMessage extends OutboxMessage {
 }
 
 /**
- * Subject of an outbox row that holds many messages (`addBundle`): never published as such, taken
- * rows are expanded into their messages. Payload: `{ tenant, messagesJson }` — the messages
- * (`{ subject, msgId, payload }[]`) as JSON TEXT in a jsonb string, so PostgreSQL stores the text
- * without parsing it into jsonb (it is only read back after a failed publish or a crash) — or,
- * for bundles written before that, `{ tenant, messages }`.
+ * Subject of an outbox row that holds many messages as jsonb (`{ tenant, messages: OutboxMessage[] }`),
+ * as releases before the text bundle wrote them: never published as such, expanded when taken.
  */
 export const OUTBOX_BUNDLE_SUBJECT = 'ontology.internal.outbox-bundle';
+
+/**
+ * Subject of an outbox row that holds many messages as JSON TEXT (`addBundle`): payload
+ * `{ tenant, messagesJson }`, the messages (`{ subject, msgId, payload }[]`) in a jsonb string, so
+ * PostgreSQL stores the text without parsing it into jsonb (it is only read back after a failed
+ * publish or a crash). A subject of its own, not the jsonb bundle's: a release that does not know
+ * it (a rollback) cannot mistake it for an empty jsonb bundle and delete its messages unpublished —
+ * it tries to publish it as is, fails, and leaves it in the outbox (see the CHANGELOG's upgrade note).
+ */
+export const OUTBOX_TEXT_BUNDLE_SUBJECT = 'ontology.internal.outbox-bundle-text';
 
 interface OutboxRow {
   id: string;
@@ -42,9 +49,9 @@ interface OutboxRow {
 function expand(rows: OutboxRow[]): PendingOutboxMessage[] {
   const out: PendingOutboxMessage[] = [];
   for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
-    if (r.subject === OUTBOX_BUNDLE_SUBJECT) {
+    if (r.subject === OUTBOX_TEXT_BUNDLE_SUBJECT || r.subject === OUTBOX_BUNDLE_SUBJECT) {
       const bundle = r.payload as { messages?: OutboxMessage[]; messagesJson?: string };
-      const messages = typeof bundle.messagesJson === 'string' ? (JSON.parse(bundle.messagesJson) as OutboxMessage[]) : (bundle.messages ?? []);
+      const messages = r.subject === OUTBOX_TEXT_BUNDLE_SUBJECT ? (JSON.parse(bundle.messagesJson ?? '') as OutboxMessage[]) : (bundle.messages ?? []);
       for (const m of messages) out.push({ id: r.id, subject: m.subject, msgId: m.msgId, payload: m.payload });
     } else out.push({ id: r.id, subject: r.subject, msgId: r.msg_id, payload: r.payload });
   }
@@ -84,7 +91,7 @@ export class OutboxRepository {
     for (const m of encoded) text += `${text ? ',' : '['}{"subject":${JSON.stringify(m.subject)},"msgId":${JSON.stringify(m.msgId)},"payload":${m.json}}`;
     const rows = await sql.query<{ id: string }>(
       `INSERT INTO outbox (subject, msg_id, payload) VALUES (?, ?, jsonb_build_object('tenant', ?::text, 'messagesJson', ?::text)) RETURNING id::text AS id`,
-      [OUTBOX_BUNDLE_SUBJECT, bundleId, tenant, `${text}]`],
+      [OUTBOX_TEXT_BUNDLE_SUBJECT, bundleId, tenant, `${text}]`],
     );
     const id = rows[0]?.id;
     if (id === undefined) throw new Error(`outbox insert returned no id for bundle ${bundleId}`);

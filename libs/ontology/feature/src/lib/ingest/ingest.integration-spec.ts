@@ -1,7 +1,7 @@
 import { EventPublisher } from '@vigie/shared-messaging';
 import { ErrorKind, PlatformErrorCode, PlatformException } from '@vigie/shared-contracts';
 import { IngestBatch, ingestBatchSchema, IngestBatchInput } from '@vigie/ontology-contracts';
-import { LinkRow, messageJson, ObjectRow, OUTBOX_BUNDLE_SUBJECT, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
+import { LinkRow, messageJson, ObjectRow, OUTBOX_BUNDLE_SUBJECT, OUTBOX_TEXT_BUNDLE_SUBJECT, OutboxRepository, PendingOutboxMessage } from '@vigie/ontology-data-access';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
 import { toLinkView, toObjectView } from '../views/object-state';
 import { IngestService } from './ingest.service';
@@ -142,6 +142,7 @@ describe('INGEST batches written idempotently (real PostgreSQL and NATS)', () =>
     }).catch((e: { messages: PendingOutboxMessage[] }) => e.messages);
     expect(taken.map((m) => m.msgId)).toEqual(written.flatMap((w) => w.messages.map((m) => m.msgId)));
     expect(taken.map((m) => m.subject)).not.toContain(OUTBOX_BUNDLE_SUBJECT);
+    expect(taken.map((m) => m.subject)).not.toContain(OUTBOX_TEXT_BUNDLE_SUBJECT);
     // A bundle taken back (after a failed publish or a crash) publishes the very bytes the writer published from memory.
     expect(taken.map((m) => messageJson(m))).toEqual(written.flatMap((w) => w.messages.map((m) => messageJson(m))));
     expect(written.flatMap((w) => w.messages).every((m) => m.json === JSON.stringify(m.payload))).toBe(true);
