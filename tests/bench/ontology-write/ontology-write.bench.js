@@ -11,7 +11,11 @@
 // directly (the code behind the `ontology-writer` consumer): validation and normalisation, the
 // set-based upserts with their history rows, deterministic entity resolution, the outbox published
 // to JetStream (ONTOLOGY and AUDIT streams). Then the background resolver's fuzzy pass over the
-// records the ingest queued (ADR 0013), timed on its own. Prints one JSON document.
+// records the ingest queued (ADR 0013), timed on its own. Prints one JSON document, with the CPU
+// the first ingest and the re-ingest used — this process (the write path, in-process) and the
+// PostgreSQL backends by role (tests/bench/lib/cpu-account.js) — per record: figures that hardly
+// move with the machine's other load, unlike records/s. Stop the stack's ontology service first
+// (`node scripts/lib/services.cjs stop ontology`) so that its backends (same role) add nothing.
 'use strict';
 require('../lib/register-ts');
 const { randomBytes, randomUUID } = require('node:crypto');
@@ -25,6 +29,7 @@ const { mikroOrmOptions } = require('@vigie/shared-persistence');
 const { ingestBatchSchema } = require('@vigie/ontology-contracts');
 const { ONTOLOGY_ENTITIES, ONTOLOGY_MIGRATIONS, OntologyDatabase } = require('@vigie/ontology-data-access');
 const { IngestService, OntologyTypesService, OutboxPublisher, ResolutionEngine } = require('@vigie/ontology-feature');
+const { startCpuAccount } = require('../lib/cpu-account');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -92,6 +97,9 @@ async function main() {
   // 1. The ontology write path, first ingest.
   let merged = 0;
   let queued = 0;
+  const pgAdminUrl = stack.VIGIE_PG_ADMIN_URL;
+  const cpuAccount = () => (pgAdminUrl ? startCpuAccount({ services: { 'ontology-write-bench': process.pid }, pgUrl: pgAdminUrl, everyMs: 500 }) : { stop: async () => null });
+  let cpu = await cpuAccount();
   let t0 = performance.now();
   for (let i = 0; i < batches.length; i += PER_PULL) {
     // As the INGEST consumer handles one pull: its batches in one transaction, then their events published.
@@ -104,6 +112,7 @@ async function main() {
     }
   }
   const firstMs = performance.now() - t0;
+  const firstCpu = await cpu.stop(objects + links);
 
   // 1b. The background resolver: fuzzy matching of every record the first ingest queued.
   t0 = performance.now();
@@ -113,12 +122,14 @@ async function main() {
   const [{ n: reviewsInBackground }] = await db.read((sql) => sql.query(`SELECT count(*)::int AS n FROM review_item WHERE tenant = ?`, [tenant]));
 
   // 2. Re-ingest of the same batches (redelivery / re-run): nothing changes, nothing is written.
+  cpu = await cpuAccount();
   t0 = performance.now();
   for (const b of batches) {
     const r = await ingest.write(actor, { ...b, jobId: `${b.jobId}-again` });
     if (r.objects.created + r.objects.updated + r.links.created + r.links.updated) throw new Error('re-ingest wrote something');
   }
   const againMs = performance.now() - t0;
+  const againCpu = await cpu.stop(objects + links);
 
   // 4. Baseline: raw COPY of the same rows (objects and links, same columns as the ontology stores) into bare tables.
   const pg = new Client({ connectionString: dbUrl });
@@ -152,6 +163,8 @@ async function main() {
   const stored = (await pg.query(`SELECT (SELECT count(*) FROM ontology.object WHERE tenant = $1)::int AS objects, (SELECT count(*) FROM ontology.link WHERE tenant = $1)::int AS links, (SELECT count(*) FROM ontology.object_version WHERE tenant = $1)::int AS versions`, [tenant])).rows[0];
   const records = objects + links;
   const perSecond = (n, ms) => Math.round((n * 1000) / ms);
+  // ms of CPU per record (object or link) by process group; null where /proc or the admin URL is missing.
+  const cpuPerRecord = (c) => (c ? { msPerRecord: c.msPerRow, msPerRecordTotal: c.msPerRowTotal, seconds: c.seconds } : null);
   const result = {
     benchmark: 'ontology-write',
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -168,8 +181,8 @@ async function main() {
       backgroundResolver: { resolved: resolvedInBackground, mergesTotal: mergedInBackground, reviewItemsTotal: reviewsInBackground },
     },
     ontology: {
-      firstIngest: { ms: Math.round(firstMs), recordsPerSecond: perSecond(records, firstMs), objectsPerSecond: perSecond(objects, firstMs), linksPerSecond: perSecond(links, firstMs) },
-      reIngestUnchanged: { ms: Math.round(againMs), recordsPerSecond: perSecond(records, againMs) },
+      firstIngest: { ms: Math.round(firstMs), recordsPerSecond: perSecond(records, firstMs), objectsPerSecond: perSecond(objects, firstMs), linksPerSecond: perSecond(links, firstMs), cpu: cpuPerRecord(firstCpu) },
+      reIngestUnchanged: { ms: Math.round(againMs), recordsPerSecond: perSecond(records, againMs), cpu: cpuPerRecord(againCpu) },
       backgroundFuzzyResolution: { ms: Math.round(resolveMs), objectsPerSecond: perSecond(resolvedInBackground, resolveMs) },
       firstIngestThenResolved: { ms: Math.round(firstMs + resolveMs), recordsPerSecond: perSecond(records, firstMs + resolveMs) },
       includes: ['validation and normalisation', 'set-based upserts + history rows', 'deterministic entity resolution (identity keys)', 'ONTOLOGY and AUDIT events via the outbox, acknowledged by JetStream'],
