@@ -1,4 +1,4 @@
-import { pgArray, pgTimestamp } from './ontology-database';
+import { pgArray, pgTimestamp, timestampsToDates } from './ontology-database';
 
 describe('pgArray', () => {
   it('quotes every element and escapes quotes and backslashes', () => {
@@ -17,5 +17,30 @@ describe('pgTimestamp', () => {
 
   it('leaves every other value alone (ISO strings, dates, numbers, objects)', () => {
     for (const v of ['2026-11-28T15:20:51Z', '2026-11-28', 'Jean Dupont', 42, null, { a: 1 }]) expect(pgTimestamp(v)).toBe(v);
+  });
+});
+
+describe('timestampsToDates', () => {
+  it('converts the timestamptz columns only, when the driver names the column types', () => {
+    const result = {
+      rows: [{ at: '2026-11-28 15:20:51.330455+00', note: '2026-11-28 15:20:51+00', gone: null }],
+      fields: [
+        { name: 'at', dataTypeID: 1184 },
+        { name: 'note', dataTypeID: 25 },
+        { name: 'gone', dataTypeID: 1184 },
+      ],
+    };
+    timestampsToDates(result);
+    const [row] = result.rows as Record<string, unknown>[];
+    expect((row?.['at'] as Date).toISOString()).toBe('2026-11-28T15:20:51.330Z');
+    expect(row?.['note']).toBe('2026-11-28 15:20:51+00');
+    expect(row?.['gone']).toBeNull();
+  });
+
+  it('converts every value that reads as a timestamptz when the column types are unknown', () => {
+    const result = { rows: [{ at: '2026-11-28 17:20:51+02', name: 'Jean' }] };
+    timestampsToDates(result);
+    expect((result.rows[0]?.at as unknown as Date).toISOString()).toBe('2026-11-28T15:20:51.000Z');
+    expect(result.rows[0]?.name).toBe('Jean');
   });
 });

@@ -7,7 +7,7 @@ export interface Sql {
 }
 
 interface KnexLike {
-  raw(sql: string, bindings: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  raw(sql: string, bindings: readonly unknown[]): Promise<{ rows: unknown[]; fields?: readonly { name: string; dataTypeID: number }[] }>;
   transaction<T>(fn: (trx: KnexLike) => Promise<T>): Promise<T>;
 }
 
@@ -36,14 +36,28 @@ export function pgTimestamp(value: unknown): unknown {
   return m ? new Date(`${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}`) : value;
 }
 
+/** PostgreSQL's type OID of `timestamptz`. */
+const TIMESTAMPTZ_OID = 1184;
+
+/** Turns the timestamptz columns of result rows into Dates: by the columns' types when the driver gives them, else every value that reads as one. */
+export function timestampsToDates(result: { rows: unknown[]; fields?: readonly { name: string; dataTypeID: number }[] }): void {
+  const rows = result.rows as Record<string, unknown>[];
+  if (!result.fields) {
+    for (const row of rows) for (const key of Object.keys(row)) row[key] = pgTimestamp(row[key]);
+    return;
+  }
+  const columns = result.fields.filter((f) => f.dataTypeID === TIMESTAMPTZ_OID).map((f) => f.name);
+  if (!columns.length) return;
+  for (const row of rows) for (const column of columns) row[column] = pgTimestamp(row[column]);
+}
+
 function wrap(knex: KnexLike): Sql {
   return {
     async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
       const result = await knex.raw(text, params.map(binding));
-      // The shared pool hands timestamps back as text; rows of this library carry Dates.
-      for (const row of result.rows as Record<string, unknown>[]) {
-        for (const key of Object.keys(row)) row[key] = pgTimestamp(row[key]);
-      }
+      // The shared pool hands timestamps back as text; rows of this library carry Dates. Only the
+      // timestamptz columns are looked at (not every value of every row: ingest and resolution read thousands).
+      timestampsToDates(result);
       return result.rows as T[];
     },
   };
