@@ -1,14 +1,21 @@
 import type { LinkView, ObjectView, OntologyDocument } from '@vigie/ontology-contracts';
 import { Queryable } from '../db/analytics-db';
-import { projectObject, storedMarking, typeHints } from './object-docs';
+import { projectObject, storedMarking, TypeHints, typeHints } from './object-docs';
 
 export type ApplyOutcome = 'applied' | 'stale';
 
+/**
+ * The search vector of a document from its title and body ALREADY passed through
+ * `unaccent(coalesce(…, ''))`: title (weight A) and body in French, English and simple configurations.
+ * The writer computes each unaccented text once per document and feeds it to the three configurations.
+ */
+export const TSV_OF_UNACCENTED_SQL = (title: string, body: string) => `(
+  setweight(to_tsvector('french', ${title}), 'A') || setweight(to_tsvector('english', ${title}), 'A') ||
+  setweight(to_tsvector('simple', ${title}), 'A') ||
+  to_tsvector('french', ${body}) || to_tsvector('english', ${body}) || to_tsvector('simple', ${body}))`;
+
 /** The search vector of a document: title (weight A) and body in French, English and simple configurations, accents removed. */
-export const TSV_SQL = (title: string, body: string) => `(
-  setweight(to_tsvector('french', unaccent(coalesce(${title}, ''))), 'A') || setweight(to_tsvector('english', unaccent(coalesce(${title}, ''))), 'A') ||
-  setweight(to_tsvector('simple', unaccent(coalesce(${title}, ''))), 'A') ||
-  to_tsvector('french', unaccent(coalesce(${body}, ''))) || to_tsvector('english', unaccent(coalesce(${body}, ''))) || to_tsvector('simple', unaccent(coalesce(${body}, ''))))`;
+export const TSV_SQL = (title: string, body: string) => TSV_OF_UNACCENTED_SQL(`unaccent(coalesce(${title}, ''))`, `unaccent(coalesce(${body}, ''))`);
 
 /**
  * Applies ONTOLOGY events to the projections. Idempotent: a change is applied only when its
@@ -18,6 +25,8 @@ export const TSV_SQL = (title: string, body: string) => `(
 export class ProjectionWriter {
   /** Each tenant's ontology document (or its absence), reread after a while: another replica may have applied a change. */
   private readonly ontologies = new Map<string, { document: OntologyDocument | undefined; at: number }>();
+
+  private readonly hints = new WeakMap<OntologyDocument, Map<string, TypeHints>>();
 
   constructor(private readonly ontologyTtlMs = 30_000) {}
 
@@ -41,6 +50,16 @@ export class ProjectionWriter {
     return document;
   }
 
+  /** What a tenant's ontology says about a type, worked out once per ontology document and type. */
+  private hintsOf(document: OntologyDocument | undefined, type: string): TypeHints {
+    if (!document) return typeHints(undefined, type);
+    let byType = this.hints.get(document);
+    if (!byType) this.hints.set(document, (byType = new Map()));
+    let hints = byType.get(type);
+    if (!hints) byType.set(type, (hints = typeHints(document, type)));
+    return hints;
+  }
+
   async applyObject(tx: Queryable, tenant: string, object: ObjectView, occurredAt: string): Promise<ApplyOutcome> {
     return (await this.applyObjects(tx, [{ tenant, object, occurredAt }]))[0];
   }
@@ -60,7 +79,7 @@ export class ProjectionWriter {
     const rows = [];
     const docs = [];
     for (const { tenant, object, occurredAt } of latest) {
-      const p = projectObject(object, typeHints(await this.ontologyOf(tx, tenant), object.type));
+      const p = projectObject(object, this.hintsOf(await this.ontologyOf(tx, tenant), object.type));
       rows.push({
         tenant,
         id: object.id,
@@ -110,21 +129,31 @@ export class ProjectionWriter {
     );
     const done = new Set(applied.rows.map((r) => `${r.tenant}/${r.id}`));
     if (done.size) {
-      const keys = JSON.stringify(applied.rows);
-      await tx.query(
-        `DELETE FROM doc d USING jsonb_to_recordset($1::jsonb) AS k(tenant text, id uuid) WHERE d.tenant = k.tenant AND d.object_id = k.id`,
-        [keys],
-      );
+      const appliedRows = done.size === rows.length ? rows : rows.filter((r) => done.has(`${r.tenant}/${r.id}`));
+      // Documents exist only beside an object row written with them, and a version 1 is applied only
+      // when no row was stored (versions start at 1): only objects applied at a later version can
+      // have documents to replace. An ingest page creates objects, so it usually deletes nothing.
+      const replaced = appliedRows.filter((r) => r.version > 1).map((r) => ({ tenant: r.tenant, id: r.id }));
+      if (replaced.length) {
+        await tx.query(
+          `DELETE FROM doc d USING jsonb_to_recordset($1::jsonb) AS k(tenant text, id uuid) WHERE d.tenant = k.tenant AND d.object_id = k.id`,
+          [JSON.stringify(replaced)],
+        );
+      }
+      // Each text is unaccented once and fed to the three configurations (OFFSET 0 keeps the
+      // planner from pulling the subquery up, which would copy the expression into each use).
       await tx.query(
         `INSERT INTO doc (tenant, object_id, seq, type, level, compartments, deleted, fields, props, tsv, names, skel, at, lat, lon)
-         SELECT d.tenant, d.object_id, d.seq, d.type, d.level, d.compartments, d.deleted, d.fields, d.props, ${TSV_SQL('d.title', 'd.body')},
+         SELECT d.tenant, d.object_id, d.seq, d.type, d.level, d.compartments, d.deleted, d.fields, d.props, ${TSV_OF_UNACCENTED_SQL('d.title_u', 'd.body_u')},
                 d.names, to_tsvector('simple', d.skel), d.at, d.lat, d.lon
-         FROM jsonb_to_recordset($1::jsonb) AS d(tenant text, object_id uuid, seq smallint, type text, level smallint, compartments text[],
-              deleted boolean, fields jsonb, props jsonb, title text, body text, names text, skel text, at timestamptz, lat double precision, lon double precision)`,
-        [JSON.stringify(docs.filter((d) => done.has(`${d.tenant}/${d.object_id}`)))],
+         FROM (SELECT r.*, unaccent(coalesce(r.title, '')) AS title_u, unaccent(coalesce(r.body, '')) AS body_u
+               FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, object_id uuid, seq smallint, type text, level smallint, compartments text[],
+                    deleted boolean, fields jsonb, props jsonb, title text, body text, names text, skel text, at timestamptz, lat double precision, lon double precision)
+               OFFSET 0) AS d`,
+        [JSON.stringify(done.size === rows.length ? docs : docs.filter((d) => done.has(`${d.tenant}/${d.object_id}`)))],
       );
       // Links keep a copy of their ends' state, so that one filter hides a link to a hidden or deleted object.
-      const ends = JSON.stringify(rows.filter((r) => done.has(`${r.tenant}/${r.id}`)));
+      const ends = JSON.stringify(appliedRows.map((r) => ({ tenant: r.tenant, id: r.id, type: r.type, level: r.level, compartments: r.compartments, deleted: r.deleted })));
       const endsSql = `jsonb_to_recordset($1::jsonb) AS e(tenant text, id uuid, type text, level smallint, compartments text[], deleted boolean)`;
       await tx.query(
         `UPDATE link l SET from_type = e.type, from_level = e.level, from_compartments = e.compartments, from_deleted = e.deleted
@@ -137,7 +166,8 @@ export class ProjectionWriter {
         [ends],
       );
     }
-    return items.map((i) => (done.has(`${i.tenant}/${i.object.id}`) && latest.includes(i) ? 'applied' : 'stale'));
+    const kept = new Set(latest);
+    return items.map((i) => (done.has(`${i.tenant}/${i.object.id}`) && kept.has(i) ? 'applied' : 'stale'));
   }
 
   /** Applies link states set-based; each takes the current state of its ends from the object rows. */
@@ -183,7 +213,8 @@ export class ProjectionWriter {
       [JSON.stringify(rows)],
     );
     const done = new Set(applied.rows.map((r) => `${r.tenant}/${r.id}`));
-    return items.map((i) => (done.has(`${i.tenant}/${i.link.id}`) && latest.includes(i) ? 'applied' : 'stale'));
+    const kept = new Set(latest);
+    return items.map((i) => (done.has(`${i.tenant}/${i.link.id}`) && kept.has(i) ? 'applied' : 'stale'));
   }
 }
 
