@@ -4,6 +4,7 @@ export * from './lib/migrations/Migration20261128160000_analytics_projections';
 export * from './lib/migrations/Migration20261128180000_analytics_name_vocabulary';
 export * from './lib/migrations/Migration20261128181000_analytics_gin_pending_limit';
 export * from './lib/migrations/Migration20261128203000_analytics_tenant_partitions';
+export * from './lib/migrations/Migration20261129020000_analytics_drop_names_trigram_index';
 export * from './lib/projection/object-docs';
 export * from './lib/projection/projection.writer';
 export * from './lib/query/visibility';

@@ -46,7 +46,8 @@ export const PROJECTION_INDEXES: Record<PartitionedTable, readonly ProjectionInd
   object: [],
   doc: [
     { suffix: 'tsv_idx', definition: 'USING gin (tsv)', gin: true },
-    { suffix: 'names_trgm_idx', definition: 'USING gin (names gin_trgm_ops)', gin: true },
+    // No index on `names`: fuzzy search finds candidates through the name vocabulary and `skel`
+    // (Migration20261129020000_analytics_drop_names_trigram_index).
     { suffix: 'skel_idx', definition: 'USING gin (skel)', gin: true },
     { suffix: 'at_idx', definition: '(tenant, at) WHERE at IS NOT NULL' },
     { suffix: 'geo_idx', definition: '(tenant, lat, lon) WHERE lat IS NOT NULL' },
