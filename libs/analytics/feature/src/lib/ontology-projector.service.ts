@@ -145,21 +145,21 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
     for (const { payload, msg } of items) {
       const subject = msg.subject;
       if (subject === objectChanged.subject) {
-        const e = parse(objectChanged.payload, payload, subject);
+        const e = ofSubject(objectChanged.payload, payload, msg, (p) => isRecord(p['object']));
         objects.push({ tenant: e.tenant, object: e.object, occurredAt: e.occurredAt });
         lastAt = e.occurredAt;
       } else if (subject === linkChanged.subject) {
-        const e = parse(linkChanged.payload, payload, subject);
+        const e = ofSubject(linkChanged.payload, payload, msg, (p) => isRecord(p['link']));
         links.push({ tenant: e.tenant, link: e.link, occurredAt: e.occurredAt });
         lastAt = e.occurredAt;
       } else if (subject === recordsChanged.subject) {
         // An ingest batch's changes in one message: applied exactly as their single events would be.
-        const e = parse(recordsChanged.payload, payload, subject);
+        const e = ofSubject(recordsChanged.payload, payload, msg, (p) => Array.isArray(p['objects']) && Array.isArray(p['links']));
         for (const o of e.objects) objects.push({ tenant: e.tenant, object: o.object, occurredAt: e.occurredAt });
         for (const l of e.links) links.push({ tenant: e.tenant, link: l.link, occurredAt: e.occurredAt });
         lastAt = e.occurredAt;
       } else if (subject === typesChanged.subject) {
-        const e = parse(typesChanged.payload, payload, subject);
+        const e = ofSubject(typesChanged.payload, payload, msg, (p) => isRecord(p['document']));
         types.push({ tenant: e.tenant, document: e.document });
         lastAt = e.occurredAt;
       }
@@ -175,6 +175,28 @@ export class OntologyProjector implements OnApplicationBootstrap, BeforeApplicat
     });
     if (lastAt) this.lag.applied(lastAt);
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The payload of `subject` as its own contract reads it. The consumer has already parsed it against
+ * the union of every ONTOLOGY payload (`ontologyEvent`): zod returns the first member that matches,
+ * without the keys that member does not know. So when the parsed payload still holds the key only
+ * the subject's own member keeps (`object`, `link`, `objects` + `links` as lists, `document`), that
+ * member is the one that matched and its parse is the payload: a page is not validated twice (half
+ * of the projector's validation work). Otherwise the message's data is parsed again against the
+ * subject's contract, as before: a payload that breaks it is poison (dead-lettered).
+ */
+export function ofSubject<T extends z.ZodType>(schema: T, payload: unknown, msg: Pick<JsMsg, 'data' | 'subject'>, matched: (p: Record<string, unknown>) => boolean): z.infer<T> {
+  if (isRecord(payload) && matched(payload)) return payload as z.infer<T>;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(msg.data).toString('utf8'));
+  } catch {
+    throw new PoisonMessageError(`payload of ${msg.subject} is not JSON`);
+  }
+  return parse(schema, raw, msg.subject);
 }
 
 function parse<T extends z.ZodType>(schema: T, payload: unknown, subject: string): z.infer<T> {

@@ -1,6 +1,6 @@
 import type { Marking, ObjectView, OntologyDocument, PropertyEntry, PropertyScalar } from '@vigie/ontology-contracts';
 import { levelRank } from '@vigie/shared-policy';
-import { nameSkeletons, normaliseName, transliterate } from '../text/name-normaliser.util';
+import { normaliseName, skeletonsOfNormalised, transliterate } from '../text/name-normaliser.util';
 
 /** A marking as stored: level rank (NP = 0 … TS = 3) and a sorted compartment set. */
 export interface StoredMarking {
@@ -156,8 +156,10 @@ export function projectObject(object: ObjectView, hints: TypeHints): ObjectProje
     names.set(doc, [...(names.get(doc) ?? []), object.title]);
   }
   for (const [doc, values] of names) {
-    doc.names = [...new Set(values.map(normaliseName))].filter(Boolean).join(' | ');
-    doc.skeletons = [...new Set(values.flatMap(nameSkeletons))].join(' ');
+    // Each value normalised once: for the names and for the skeletons (`nameSkeletons` = skeletons of the normalised name).
+    const normalised = values.map(normaliseName);
+    doc.names = [...new Set(normalised)].filter(Boolean).join(' | ');
+    doc.skeletons = [...new Set(normalised.flatMap(skeletonsOfNormalised))].join(' ');
     // Transliterated names also feed the simple-config vector, so full text finds Latin forms.
     const latin = values.map(transliterate).filter((v, i) => v !== values[i]);
     if (latin.length) doc.bodyText = [doc.bodyText, ...latin].filter(Boolean).join('\n');

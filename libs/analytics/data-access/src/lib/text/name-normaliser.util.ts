@@ -28,8 +28,13 @@ const ARABIC: Record<string, string> = {
 /** Arabic harakat, shadda, sukun, tatweel and similar marks: dropped. */
 const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
 
+/** Every key of CYRILLIC (either case) and ARABIC, and every ARABIC_MARKS character, lies in these blocks. */
+const TRANSLITERATED_BLOCKS = /[\u0400-\u04FF\u0600-\u06FF]/;
+
 /** Transliterates Cyrillic and Arabic-script letters to Latin; other characters pass unchanged. */
 export function transliterate(input: string): string {
+  // Nothing to transliterate (the common case): the loop below would rebuild the same string.
+  if (!TRANSLITERATED_BLOCKS.test(input)) return input;
   let out = '';
   for (const ch of input.replace(ARABIC_MARKS, '')) {
     const lower = ch.toLowerCase();
@@ -48,8 +53,13 @@ export function transliterate(input: string): string {
   return out;
 }
 
+/** A UTF-16 code unit outside ASCII (surrogates included): its absence means the string is ASCII. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Removes diacritics (é → e, ç → c, ø → o, ß → ss) after Unicode decomposition. */
 export function stripDiacritics(input: string): string {
+  // ASCII has no decomposition and none of the letters below.
+  if (!NON_ASCII.test(input)) return input;
   return input
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -95,7 +105,12 @@ export function nameSkeleton(token: string): string {
 
 /** Skeletons of every token of a name, plus the skeleton of the whole name run together (`Abd al-Lah` ~ `Abdallah`). */
 export function nameSkeletons(input: string): string[] {
-  const tokens = nameTokens(input);
+  return skeletonsOfNormalised(normaliseName(input));
+}
+
+/** {@link nameSkeletons} of a name already normalised by {@link normaliseName}. */
+export function skeletonsOfNormalised(normalised: string): string[] {
+  const tokens = normalised ? normalised.split(' ') : [];
   const out = new Set<string>();
   for (const t of tokens) {
     const s = nameSkeleton(t);
