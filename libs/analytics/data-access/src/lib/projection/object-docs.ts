@@ -17,6 +17,12 @@ export function joinMarkings(a: StoredMarking, b: StoredMarking): StoredMarking 
   return { level: Math.max(a.level, b.level), compartments: [...new Set([...a.compartments, ...b.compartments])].sort() };
 }
 
+/** The marking a property is read under: its object's joined with its own — the object's itself (no new arrays) when its own adds nothing. */
+function effectiveMarking(base: StoredMarking, own: Marking): StoredMarking {
+  if (levelRank(own.level) <= base.level && own.compartments.every((c) => base.compartments.includes(c))) return base;
+  return joinMarkings(base, storedMarking(own));
+}
+
 const markingKey = (m: StoredMarking) => `${m.level}|${m.compartments.join(',')}`;
 
 /**
@@ -122,7 +128,7 @@ export function projectObject(object: ObjectView, hints: TypeHints): ObjectProje
   let titleMarking = base;
   const names = new Map<SearchDoc, string[]>();
   for (const [name, entry] of entries) {
-    const eff = joinMarkings(base, storedMarking(entry.marking));
+    const eff = effectiveMarking(base, entry.marking);
     const doc = groupFor(eff);
     doc.props[name] = entry.value;
     const text = textOf(entry.value);

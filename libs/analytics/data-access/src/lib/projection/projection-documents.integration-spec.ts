@@ -1,6 +1,6 @@
 import type { Marking, ObjectView, OntologyDocument } from '@vigie/ontology-contracts';
 import { AnalyticsDb } from '../db/analytics-db';
-import { mark, NP, objectView, PropInput } from '../../test/fixtures';
+import { linkView, mark, NP, objectView, PropInput } from '../../test/fixtures';
 import { dropTenant, freshTenant, testDb } from '../../test/test-db';
 import { projectObject, typeHints } from './object-docs';
 import { ProjectionWriter } from './projection.writer';
@@ -172,5 +172,48 @@ describe('search documents as written by the projector', () => {
       expect(outcomes.filter((o) => o === 'applied')).toHaveLength(v2.length);
     });
     expect(await stored()).toEqual(await expected(latest));
+  });
+
+  it('keeps the copy of its ends in each link equal to their rows, rewriting only the links whose copy changed', async () => {
+    const t = `${tenant}-links`;
+    const writer = new ProjectionWriter();
+    const [a, b, c] = [0, 1, 2].map((i) => objectView({ type: 'Person', title: `End ${i}`, properties: { name: `End ${i}` } }));
+    // a–b known ends; c–a arrives before c (unknown end until c comes).
+    const ab = linkView({ type: 'knows', fromId: a.id, toId: b.id });
+    const ca = linkView({ type: 'knows', fromId: c.id, toId: a.id });
+    const linkRows = async () =>
+      (
+        await db.query<{ id: string; xmin: string; from_type: string; from_level: number; from_compartments: string[]; from_deleted: boolean; to_type: string; to_level: number; to_compartments: string[]; to_deleted: boolean }>(
+          `SELECT id, xmin::text AS xmin, from_type, from_level, from_compartments, from_deleted, to_type, to_level, to_compartments, to_deleted FROM link WHERE tenant = $1 ORDER BY id`,
+          [t],
+        )
+      ).rows;
+    const apply = (objs: ObjectView[], links = [] as typeof ab[]) =>
+      db.transaction(async (tx) => {
+        await writer.applyObjects(tx, objs.map((object) => ({ tenant: t, object, occurredAt: object.updatedAt })));
+        await writer.applyLinks(tx, links.map((link) => ({ tenant: t, link, occurredAt: link.updatedAt })));
+      });
+    try {
+      await apply([a, b], [ab, ca]);
+      const unknown = (await linkRows()).find((l) => l.id === ca.id);
+      expect(unknown).toMatchObject({ from_type: '', from_level: 99, from_deleted: true, to_type: 'Person', to_level: 0 });
+      await apply([c]);
+      const before = await linkRows();
+      expect(before.find((l) => l.id === ca.id)).toMatchObject({ from_type: 'Person', from_level: 0, from_deleted: false });
+      // A new version that changes neither type, marking nor deletion (another name, an entity): links untouched.
+      await apply([{ ...a, version: 2, entityId: b.id, properties: { name: { ...a.properties['name'], value: 'End zero' } } }]);
+      expect(await linkRows()).toEqual(before);
+      // Re-marked, then deleted: both links follow.
+      await apply([{ ...a, version: 3, markings: mark('S', 'op-x') }]);
+      const remarked = await linkRows();
+      expect(remarked.find((l) => l.id === ab.id)).toMatchObject({ from_level: 2, from_compartments: ['op-x'], from_deleted: false });
+      expect(remarked.find((l) => l.id === ca.id)).toMatchObject({ to_level: 2, to_compartments: ['op-x'], to_deleted: false });
+      await apply([{ ...a, version: 4, markings: mark('S', 'op-x'), deletedAt: a.updatedAt }]);
+      const deleted = await linkRows();
+      expect(deleted.find((l) => l.id === ab.id)).toMatchObject({ from_level: 2, from_deleted: true });
+      expect(deleted.find((l) => l.id === ca.id)).toMatchObject({ to_level: 2, to_deleted: true });
+    } finally {
+      await dropTenant(db, t);
+    }
   });
 });

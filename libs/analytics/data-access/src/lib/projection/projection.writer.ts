@@ -153,16 +153,20 @@ export class ProjectionWriter {
         [JSON.stringify(done.size === rows.length ? docs : docs.filter((d) => done.has(`${d.tenant}/${d.object_id}`)))],
       );
       // Links keep a copy of their ends' state, so that one filter hides a link to a hidden or deleted object.
+      // Only links whose copy differs are rewritten: an object changed in its properties or its entity
+      // (a merge) leaves its links' rows — and their four indexes — alone.
       const ends = JSON.stringify(appliedRows.map((r) => ({ tenant: r.tenant, id: r.id, type: r.type, level: r.level, compartments: r.compartments, deleted: r.deleted })));
       const endsSql = `jsonb_to_recordset($1::jsonb) AS e(tenant text, id uuid, type text, level smallint, compartments text[], deleted boolean)`;
       await tx.query(
         `UPDATE link l SET from_type = e.type, from_level = e.level, from_compartments = e.compartments, from_deleted = e.deleted
-         FROM ${endsSql} WHERE l.tenant = e.tenant AND l.from_id = e.id`,
+         FROM ${endsSql} WHERE l.tenant = e.tenant AND l.from_id = e.id
+           AND (l.from_type, l.from_level, l.from_compartments, l.from_deleted) IS DISTINCT FROM (e.type, e.level, e.compartments, e.deleted)`,
         [ends],
       );
       await tx.query(
         `UPDATE link l SET to_type = e.type, to_level = e.level, to_compartments = e.compartments, to_deleted = e.deleted
-         FROM ${endsSql} WHERE l.tenant = e.tenant AND l.to_id = e.id`,
+         FROM ${endsSql} WHERE l.tenant = e.tenant AND l.to_id = e.id
+           AND (l.to_type, l.to_level, l.to_compartments, l.to_deleted) IS DISTINCT FROM (e.type, e.level, e.compartments, e.deleted)`,
         [ends],
       );
     }
