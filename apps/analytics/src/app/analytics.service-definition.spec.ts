@@ -8,6 +8,7 @@ describe('analytics service definition', () => {
       'Migration20261128180000_analytics_name_vocabulary',
       'Migration20261128181000_analytics_gin_pending_limit',
       'Migration20261128203000_analytics_tenant_partitions',
+      'Migration20261129020000_analytics_drop_names_trigram_index',
     ]);
     expect(analyticsService.healthIndicators?.map((h) => h.name)).toEqual(['ProjectionHealthIndicator']);
   });

@@ -6,6 +6,7 @@ import {
   Migration20261128180000_analytics_name_vocabulary,
   Migration20261128181000_analytics_gin_pending_limit,
   Migration20261128203000_analytics_tenant_partitions,
+  Migration20261129020000_analytics_drop_names_trigram_index,
 } from '@vigie/analytics-data-access';
 import { ANALYTICS_PROJECTOR_CONSUMER, AnalyticsFeatureModule, ProjectionHealthIndicator } from '@vigie/analytics-feature';
 import { AnalyticsConfig, analyticsConfigSchema } from './analytics.config';
@@ -17,7 +18,7 @@ export const analyticsService: NatsServiceDefinition<AnalyticsConfig> = {
   healthContract: analyticsHealthCheck,
   persistence: {
     entities: [],
-    migrations: [Migration20261128160000_analytics_projections, Migration20261128180000_analytics_name_vocabulary, Migration20261128181000_analytics_gin_pending_limit, Migration20261128203000_analytics_tenant_partitions],
+    migrations: [Migration20261128160000_analytics_projections, Migration20261128180000_analytics_name_vocabulary, Migration20261128181000_analytics_gin_pending_limit, Migration20261128203000_analytics_tenant_partitions, Migration20261129020000_analytics_drop_names_trigram_index],
   },
   consumers: [ANALYTICS_PROJECTOR_CONSUMER],
   healthIndicators: [ProjectionHealthIndicator],
