@@ -21,6 +21,15 @@ function cpuTicks(pid) {
   }
 }
 
+function parentPid(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  } catch {
+    return null;
+  }
+}
+
 function cmdline(pid) {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -41,6 +50,9 @@ async function startCpuAccount({ services, pgUrl, natsMatch = 'nats-server', eve
   for (const [name, pid] of Object.entries(services)) label.set(String(pid), `service:${name}`);
   const client = new Client({ connectionString: pgUrl, application_name: 'vigie-bench-cpu' });
   await client.connect();
+  // This stack's server: the parent of our own backend. Other PostgreSQL servers on the machine (other stacks) are not counted.
+  const { rows: own } = await client.query('SELECT pg_backend_pid() AS pid');
+  const postmaster = parentPid(String(own[0].pid));
   const first = new Map();
   const last = new Map();
   const mapBackends = async () => {
@@ -53,7 +65,7 @@ async function startCpuAccount({ services, pgUrl, natsMatch = 'nats-server', eve
       if (!label.has(pid)) {
         const cmd = cmdline(pid);
         if (cmd.includes(natsMatch)) label.set(pid, 'nats-server');
-        else if (cmd.startsWith('postgres:')) label.set(pid, 'postgres:unattributed');
+        else if (cmd.startsWith('postgres:') && parentPid(pid) === postmaster) label.set(pid, 'postgres:unattributed');
         else continue;
       }
       const t = cpuTicks(pid);
