@@ -9,6 +9,7 @@
 'use strict';
 require('../lib/register-ts');
 const { generatePeople, prng } = require('./people-generator');
+const { createHash } = require('node:crypto');
 const { normaliseIdentifier, resolve, DEFAULT_THRESHOLDS } = require('@vigie/ontology-domain');
 
 function arg(name, fallback) {
@@ -29,6 +30,17 @@ function toResolutionRecords(records) {
     add('passport', r.passport, 'strong');
     return { id: r.id, names: r.names, birthDate: r.birthDate, place: r.place, gender: r.gender, identifiers };
   });
+}
+
+/**
+ * A digest of what resolution decided: every cluster (canonical id, sorted members), every review
+ * pair (ids, score, reasons) — two builds decide the same when their digests are equal.
+ */
+function decisionDigest(result) {
+  const clusters = result.clusters.map((c) => `${c.canonicalId}:${[...c.memberIds].sort().join(',')}`).sort();
+  const reviews = result.reviews.map((r) => `${r.a}|${r.b}|${r.score}|${JSON.stringify(r.reasons)}`).sort();
+  const edges = result.clusters.flatMap((c) => c.edges.map((e) => `${e.a}|${e.b}|${e.score}|${JSON.stringify(e.reasons)}`)).sort();
+  return createHash('sha256').update(JSON.stringify({ clusters, reviews, edges })).digest('hex').slice(0, 16);
 }
 
 const pairsOf = (k) => (k * (k - 1)) / 2;
@@ -124,6 +136,7 @@ function main() {
       mergesRefusedByConflict: s.blockedByConflict,
       // True pairs the resolver did not merge but queued for review (e.g. full birth dates one digit
       // apart: review only, ADR 0006): a reviewer finds them, automatic recall does not count them.
+      decisions: decisionDigest(full.value),
       truePairsInReview: full.value.reviews.filter((p) => entityById.get(p.a) === entityById.get(p.b)).length,
       ...quality,
     },

@@ -27,7 +27,19 @@ const MAX_BLOCKING_TOKENS = 4;
  * - `s:<key>` for a name of one token.
  * Keys are taken from the name as written and with its particles glued (`Ben Ali` / `Benali`).
  */
-export function blockingKeys(record: PreparedRecord): string[] {
+export function blockingKeys(record: PreparedRecord): readonly string[] {
+  // A prepared record is never changed: its keys are computed once (the resolver and its caller both ask).
+  let keys = keysOf.get(record);
+  if (!keys) {
+    keys = computeBlockingKeys(record);
+    keysOf.set(record, keys);
+  }
+  return keys;
+}
+
+const keysOf = new WeakMap<PreparedRecord, readonly string[]>();
+
+function computeBlockingKeys(record: PreparedRecord): readonly string[] {
   const keys = new Set<string>();
   for (const map of [record.strong, record.weak]) {
     for (const [kind, values] of map) for (const v of values) keys.add(`id:${kind}:${v}`);

@@ -2,7 +2,7 @@ import { ResolutionReason } from '@vigie/ontology-contracts';
 import { BlockingStats, candidatePairs } from './blocking';
 import { buildNameFrequencies, MIN_RECORDS_FOR_FREQUENCIES, NameFrequencies } from './name-frequency';
 import { contradicts, prepareRecord, PreparedRecord, ResolutionRecord } from './resolution-record';
-import { scorePrepared } from './resolution-scorer';
+import { scorePrepared, scoreReaching } from './resolution-scorer';
 
 /** Scores at or above `merge` merge automatically; scores in [`review`, `merge`) go to the review queue. */
 export interface ResolutionThresholds {
@@ -97,9 +97,27 @@ function evidence(r: PreparedRecord): number {
  */
 export function resolve(records: ResolutionRecord[], options: ResolveOptions = {}): ResolveResult {
   const started = performance.now();
+  checkThresholds(options);
+  return resolveFrom(records.map(prepareRecord), options, started);
+}
+
+/**
+ * `resolve` on records prepared already (`prepareRecord`) — a caller that keeps the prepared form
+ * of stored records (they are candidates of many new ones) does not prepare them again.
+ */
+export function resolvePrepared(prepared: PreparedRecord[], options: ResolveOptions = {}): ResolveResult {
+  const started = performance.now();
+  checkThresholds(options);
+  return resolveFrom(prepared, options, started);
+}
+
+function checkThresholds(options: ResolveOptions): void {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   if (!(thresholds.review <= thresholds.merge)) throw new RangeError('the review threshold must not exceed the merge threshold');
-  const prepared = records.map(prepareRecord);
+}
+
+function resolveFrom(prepared: PreparedRecord[], options: ResolveOptions, started: number): ResolveResult {
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const anchors = options.anchorIds ? new Set(prepared.flatMap((r, i) => (options.anchorIds?.has(r.id) ? [i] : []))) : undefined;
   const { pairs, stats } = options.exhaustive ? allPairs(prepared.length) : candidatePairs(prepared, { maxBlockSize: options.maxBlockSize, anchors });
 
@@ -113,8 +131,9 @@ export function resolve(records: ResolutionRecord[], options: ResolveOptions = {
   for (let k = 0; k < pairs.length; k += 2) {
     const i = pairs[k];
     const j = pairs[k + 1];
-    const quick = scorePrepared(prepared[i], prepared[j], frequencies, false);
-    if (quick.score < thresholds.review) continue;
+    // Pairs that cannot reach the review band are dropped before their names are compared.
+    const quick = scoreReaching(prepared[i], prepared[j], thresholds.review, frequencies);
+    if (!quick || quick.score < thresholds.review) continue;
     const s = scorePrepared(prepared[i], prepared[j], frequencies, true);
     if (s.score >= thresholds.merge && !s.reviewOnly) merges.push({ i, j, score: s.score, reasons: s.reasons });
     else middle.push({ i, j, score: s.score, reasons: s.reasons });

@@ -31,20 +31,32 @@ function computeTokenMatch(a: NameToken, b: NameToken): TokenMatch {
 }
 
 // Names are Zipf-distributed: the same token pairs come back again and again. The comparison is
-// pure and tokens are memoised with an id, so results are cached by the pair of ids (bounded).
+// pure and tokens are memoised with an id, so results are cached by the pair of ids (bounded):
+// by the smaller id, then the larger — small-integer keys, no number boxed per lookup.
 const MATCH_CACHE_LIMIT = 200_000; // ≈ 20 MB at most in a long-running service
 const ID_SPACE = 2 ** 26;
-const matchCache = new Map<number, TokenMatch>();
+const matchCache = new Map<number, Map<number, TokenMatch>>();
+let matchCacheSize = 0;
+const EXACT: TokenMatch = Object.freeze({ similarity: 1, how: 'exact' });
 
 /** Similarity of two name tokens, with how they matched. */
 export function compareTokens(a: NameToken, b: NameToken): TokenMatch {
+  if (a.text === b.text) return EXACT;
   if (a.id >= ID_SPACE || b.id >= ID_SPACE) return computeTokenMatch(a, b);
-  const key = a.id < b.id ? a.id * ID_SPACE + b.id : b.id * ID_SPACE + a.id;
-  let m = matchCache.get(key);
+  const lo = a.id < b.id ? a.id : b.id;
+  const hi = a.id < b.id ? b.id : a.id;
+  let row = matchCache.get(lo);
+  let m = row?.get(hi);
   if (!m) {
     m = computeTokenMatch(a, b);
-    if (matchCache.size >= MATCH_CACHE_LIMIT) matchCache.clear();
-    matchCache.set(key, m);
+    if (matchCacheSize >= MATCH_CACHE_LIMIT) {
+      matchCache.clear();
+      matchCacheSize = 0;
+      row = undefined;
+    }
+    if (!row) matchCache.set(lo, (row = new Map()));
+    row.set(hi, m);
+    matchCacheSize++;
   }
   return m;
 }
@@ -113,6 +125,91 @@ function compareTokenLists(ta: NameToken[], tb: NameToken[]): ListMatch {
   return { similarity: Math.min(1, similarity), short, long, pairs };
 }
 
+/** Most similarity `computeTokenMatch` can give two tokens, from their lengths, letters and keys alone (no Jaro-Winkler). */
+function tokenMatchBound(a: NameToken, b: NameToken): number {
+  if (a.text === b.text || a.initial || b.initial || a.vowelless || b.vowelless || (a.key && a.key === b.key)) return 1;
+  const la = a.text.length;
+  const lb = b.text.length;
+  const jw = jaroWinklerBound(a.text, b.text);
+  // One edit apart is possible only for lengths at most one apart: then a typo scores at least 0.9.
+  return Math.min(la, lb) >= 4 && Math.abs(la - lb) <= 1 ? Math.max(jw, 0.9) : jw;
+}
+
+/** Letter counts reused by `jaroWinklerBound` (character codes folded into 128 buckets: a collision only raises the bound). */
+const letterCounts = new Int32Array(128);
+
+/**
+ * An upper bound of `jaroWinkler(a, b)` (a ≠ b): Jaro's matches are at most the letters the two
+ * strings have in common, its transposition term at most 1, and the Winkler boost grows with Jaro.
+ */
+function jaroWinklerBound(a: string, b: string): number {
+  const la = a.length;
+  const lb = b.length;
+  if (!la || !lb) return 0;
+  for (let i = 0; i < la; i++) letterCounts[a.charCodeAt(i) & 127]++;
+  let common = 0;
+  for (let i = 0; i < lb; i++) {
+    const c = b.charCodeAt(i) & 127;
+    if (letterCounts[c] > 0) {
+      letterCounts[c]--;
+      common++;
+    }
+  }
+  for (let i = 0; i < la; i++) letterCounts[a.charCodeAt(i) & 127] = 0;
+  if (!common) return 0;
+  const j = (common / la + common / lb + 1) / 3;
+  if (j <= 0.7) return j;
+  let prefix = 0;
+  const max = Math.min(4, la, lb);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return j + prefix * 0.1 * (1 - j);
+}
+
+/**
+ * `compareTokenLists(ta, tb).similarity` without the pairs (what scoring without explanation
+ * needs): the same comparisons and the same arithmetic for one token against several and for two
+ * against two, without building a pair list; in the two-by-two case the crossed pairing is not
+ * compared when even its bound cannot beat the straight one (the straight one is then chosen).
+ */
+function tokenListSimilarity(ta: NameToken[], tb: NameToken[]): number {
+  const short = ta.length <= tb.length ? ta : tb;
+  const long = ta.length <= tb.length ? tb : ta;
+  let total = 0;
+  let allInitials = true;
+  if (short.length === 1) {
+    let best = compareTokens(short[0], long[0]);
+    for (let j = 1; j < long.length; j++) {
+      const m = compareTokens(short[0], long[j]);
+      if (m.similarity > best.similarity) best = m;
+    }
+    total += best.similarity;
+    allInitials = best.how === 'initial';
+  } else if (short.length === 2 && long.length === 2) {
+    const s00 = compareTokens(short[0], long[0]);
+    const s11 = compareTokens(short[1], long[1]);
+    const straight = s00.similarity + s11.similarity;
+    let first = s00;
+    let second = s11;
+    // The bounds are compared with a margin far above rounding: at a tie the straight pairing wins anyway.
+    if (tokenMatchBound(short[0], long[1]) + tokenMatchBound(short[1], long[0]) + 1e-9 >= straight) {
+      const s01 = compareTokens(short[0], long[1]);
+      const s10 = compareTokens(short[1], long[0]);
+      if (!(straight >= s01.similarity + s10.similarity)) {
+        first = s01;
+        second = s10;
+      }
+    }
+    total += first.similarity;
+    total += second.similarity;
+    allInitials = first.how === 'initial' && second.how === 'initial';
+  } else {
+    return compareTokenLists(ta, tb).similarity;
+  }
+  let similarity = total / (short.length + EXTRA_TOKEN_WEIGHT * (long.length - short.length));
+  if (allInitials) similarity = Math.min(similarity, 0.6);
+  return Math.min(1, similarity);
+}
+
 /**
  * Compares two normalised names, ignoring token order: tokens are paired greedily by
  * similarity (best first); unpaired tokens of the longer name lower the score a little. The
@@ -121,6 +218,7 @@ function compareTokenLists(ta: NameToken[], tb: NameToken[]): ListMatch {
  */
 export function compareNames(a: NormalisedName, b: NormalisedName, explain = true): NameComparison {
   if (!a.tokens.length || !b.tokens.length) return { similarity: 0, notes: ['no name to compare'] };
+  if (!explain) return { similarity: nameSimilarity(a, b), notes: [] };
   let best = compareTokenLists(a.tokens.slice(0, 16), b.tokens.slice(0, 16));
   let reading: string | undefined;
   if (best.similarity < 1 && (a.variants.length > 1 || b.variants.length > 1)) {
@@ -158,6 +256,38 @@ export function compareNames(a: NormalisedName, b: NormalisedName, explain = tru
   }
   if (a.script !== b.script && (a.script || b.script)) notes.add(`transliterated from ${a.script ?? b.script}`);
   return { similarity, notes: [...notes] };
+}
+
+const first16 = (tokens: NameToken[]) => (tokens.length > 16 ? tokens.slice(0, 16) : tokens);
+
+/** `compareNames(a, b, false).similarity` (names with tokens), computed without pair lists or notes. */
+function nameSimilarity(a: NormalisedName, b: NormalisedName): number {
+  let similarity = tokenListSimilarity(first16(a.tokens), first16(b.tokens));
+  if (similarity < 1 && (a.variants.length > 1 || b.variants.length > 1)) {
+    for (const va of a.variants) {
+      for (const vb of b.variants) {
+        if ((va === a.tokens) === (vb === b.tokens) || va.length !== vb.length) continue;
+        const c = tokenListSimilarity(first16(va), first16(vb));
+        if (c > similarity) similarity = c;
+      }
+    }
+  }
+  if (a.joined.length >= 4 && a.joined === b.joined) return 1;
+  if (a.tokens.length !== b.tokens.length && a.joinedKey.length >= 3 && a.joinedKey === b.joinedKey) return Math.max(similarity, 0.9);
+  return similarity;
+}
+
+/** `compareNameLists(a, b, false).similarity`: the best similarity over two lists of names, nothing else built. */
+export function nameListSimilarity(a: NormalisedName[], b: NormalisedName[]): number {
+  let best = 0;
+  for (const x of a) {
+    for (const y of b) {
+      const c = x.tokens.length && y.tokens.length ? nameSimilarity(x, y) : 0;
+      if (c > best) best = c;
+      if (best === 1) return best;
+    }
+  }
+  return best;
 }
 
 /** Best comparison over two lists of names (a full name and aliases on each side). */

@@ -90,6 +90,22 @@ export function phoneticKey(token: string, vowelless = false): string {
 
 /** The sound class a token starts with; `A` for a vowel. Used to block on "first sound + other token". */
 export function leadClass(token: string): string {
+  // Blocking and initials ask it of single letters, again and again: those are kept.
+  if (token.length === 1) {
+    let lead = letterLeads.get(token);
+    if (lead === undefined) {
+      lead = computeLeadClass(token);
+      if (letterLeads.size < 1024) letterLeads.set(token, lead);
+    }
+    return lead;
+  }
+  return computeLeadClass(token);
+}
+
+/** The lead class of each single character met (bounded by the characters of folded names). */
+const letterLeads = new Map<string, string>();
+
+function computeLeadClass(token: string): string {
   const first = units(token)[0];
   return first === undefined || first === '' ? 'A' : first;
 }

@@ -1,6 +1,6 @@
 import { ResolutionReason } from '@vigie/ontology-contracts';
 import { classifyBirthDates, compareBirthDates } from './date-similarity';
-import { compareNameLists, compareNames } from './name-similarity';
+import { compareNameLists, compareNames, nameListSimilarity } from './name-similarity';
 import { NameFrequencies, nameFrequency } from './name-frequency';
 import { prepareRecord, PreparedRecord, ResolutionRecord } from './resolution-record';
 
@@ -73,6 +73,27 @@ const round = (x: number) => Math.round(x * 100) / 100;
  * strings) — the resolver's fast path for the many pairs that end below the review band.
  */
 export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?: NameFrequencies, explain = true): PairScore {
+  return scoreCore(a, b, frequencies, explain, undefined) as PairScore;
+}
+
+/**
+ * Most log-odds the name evidence can add: the top of the name curve plus the largest
+ * name-frequency bonus (given only to names that agree at 0.9 or more).
+ */
+const NAME_MAX_LOG_ODDS = NAME_CURVE[NAME_CURVE.length - 1][1] + SCORE_WEIGHTS.frequencyMaxBonus;
+
+/**
+ * `scorePrepared(a, b, frequencies, false)` for a caller that only wants pairs scoring at least
+ * `minScore`: undefined when the pair cannot reach it whatever its names — every other feature
+ * is weighed first (identifiers, birth dates, place, gender: cheap), and the names (the costly
+ * part) only when their best possible weight could lift the pair to `minScore`. A pair it
+ * returns has exactly the score `scorePrepared` gives; a pair it drops scores below `minScore`.
+ */
+export function scoreReaching(a: PreparedRecord, b: PreparedRecord, minScore: number, frequencies?: NameFrequencies): PairScore | undefined {
+  return scoreCore(a, b, frequencies, false, minScore);
+}
+
+function scoreCore(a: PreparedRecord, b: PreparedRecord, frequencies: NameFrequencies | undefined, explain: boolean, minScore: number | undefined): PairScore | undefined {
   const reasons: ResolutionReason[] = [];
   let logOdds = 0;
   const add = (feature: string, weight: number, detail: () => string) => {
@@ -98,8 +119,20 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?
     }
   }
 
-  if (a.names.length && b.names.length) {
-    const names = compareNameLists(a.names, b.names, explain);
+  const hasNames = a.names.length > 0 && b.names.length > 0;
+  const dates = classifyBirthDates(a.birthDate, b.birthDate);
+  const placeSimilarity = a.place && b.place ? compareNames(a.place, b.place, false).similarity : undefined;
+  const placeWeight = placeSimilarity === undefined ? 0 : placeSimilarity >= 0.9 ? SCORE_WEIGHTS.placeSame : placeSimilarity < 0.75 ? SCORE_WEIGHTS.placeDifferent : 0;
+  const genderWeight = a.gender && b.gender && a.gender !== b.gender ? SCORE_WEIGHTS.genderDifferent : 0;
+  if (minScore !== undefined) {
+    // The best the pair can do: everything but the names as it is, the names at their best. A
+    // small margin keeps the bound above the score whatever the order of the additions.
+    const best = logOdds + (hasNames ? NAME_MAX_LOG_ODDS : 0) + (dates.category !== 'missing' ? dates.weight : 0) + placeWeight + genderWeight + 1e-9;
+    if (1 / (1 + Math.exp(-best)) < minScore) return undefined;
+  }
+
+  if (hasNames) {
+    const names = explain ? compareNameLists(a.names, b.names, true) : { similarity: nameListSimilarity(a.names, b.names), notes: [] };
     add('name', round(nameWeight(names.similarity)), () => `name similarity ${names.similarity.toFixed(2)}${names.notes.length ? ` (${names.notes.join('; ')})` : ''}`);
     if (frequencies && names.similarity >= 0.9) {
       // The commoner of the two spellings decides (a typo makes a spelling look rare).
@@ -112,15 +145,14 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, frequencies?
     }
   }
 
-  const dates = classifyBirthDates(a.birthDate, b.birthDate);
   if (dates.category !== 'missing') add('birthDate', dates.weight, () => compareBirthDates(a.birthDate, b.birthDate).detail);
 
-  if (a.place && b.place) {
-    const p = compareNames(a.place, b.place, false).similarity;
+  if (placeSimilarity !== undefined) {
+    const p = placeSimilarity;
     if (p >= 0.9) add('place', SCORE_WEIGHTS.placeSame, () => `same place (${p.toFixed(2)})`);
     else if (p < 0.75) add('place', SCORE_WEIGHTS.placeDifferent, () => `different places (${p.toFixed(2)})`);
   }
-  if (a.gender && b.gender && a.gender !== b.gender) {
+  if (genderWeight) {
     add('gender', SCORE_WEIGHTS.genderDifferent, () => `different genders (${a.gender} / ${b.gender})`);
   }
   const reviewOnly = dates.category === 'one-digit';

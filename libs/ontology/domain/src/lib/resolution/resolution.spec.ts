@@ -2,14 +2,14 @@ import { findObjectType } from '../ontology/ontology-document.validator';
 import { loadDefaultOntology } from '../default-ontology/default-ontology.loader';
 import { blockingKeys, candidatePairs } from './blocking';
 import { compareBirthDates, parsePartialDate } from './date-similarity';
-import { DEFAULT_THRESHOLDS, resolve } from './entity-resolver';
+import { DEFAULT_THRESHOLDS, resolve, resolvePrepared } from './entity-resolver';
 import { buildNameFrequencies } from './name-frequency';
 import { normaliseName } from './name-normaliser';
-import { compareNames } from './name-similarity';
-import { phoneticKey } from './phonetic-key';
+import { compareNameLists, compareNames, nameListSimilarity } from './name-similarity';
+import { leadClass, phoneticKey } from './phonetic-key';
 import { prepareRecord, ResolutionRecord } from './resolution-record';
 import { toResolutionRecord } from './resolution-record.mapper';
-import { scorePair, scorePrepared } from './resolution-scorer';
+import { scorePair, scorePrepared, scoreReaching } from './resolution-scorer';
 import { damerauLevenshtein, jaroWinkler, oneEditApart } from './string-similarity';
 import { transliterate } from './transliteration';
 
@@ -283,6 +283,86 @@ describe('blocking and resolve', () => {
     const records = [person('a', 'Jean Dupont'), person('b', 'Paul Durand'), person('c', 'Anne Roux')];
     expect(resolve(records, { exhaustive: true }).stats.comparisons).toBe(3);
     expect(() => resolve(records, { thresholds: { merge: 0.5, review: 0.8 } })).toThrow(RangeError);
+  });
+});
+
+describe('cheaper scoring, same decisions', () => {
+  // Pairs of every kind the bound must judge: same/near/different dates, places, genders, identifiers, names.
+  const records: ResolutionRecord[] = [
+    person('a', 'Jean Dupont', { birthDate: '1980-01-02', place: 'Lyon', gender: 'male', identifiers: [phone('+33612345678')] }),
+    person('b', 'DUPONT Jean', { birthDate: '1980-01-02', place: 'Lyon' }),
+    person('c', 'Jean Dupnot', { birthDate: '1980-01-03', place: 'Paris' }),
+    person('d', 'J. Dupont', { birthDate: '1975-06-12', gender: 'female' }),
+    person('e', 'Jean Dupont'),
+    person('f', 'Paul Durand', { birthDate: '1980-01-02', identifiers: [passport('FR:12AB34567')] }),
+    person('g', 'Pol Durant', { identifiers: [passport('FR:12AB34567'), phone('+33612345678')] }),
+    person('h', 'Владимир Путин', { birthDate: '1952-10-07' }),
+    person('i', 'Vladimir Poutine', { birthDate: '1952' }),
+    person('j', 'Marie Dupont', { birthDate: '1980-02', place: 'Lyon', identifiers: [phone('+33612345678')] }),
+  ];
+  const prepared = records.map(prepareRecord);
+
+  it('drops a pair before comparing its names only when it cannot reach the score asked', () => {
+    let dropped = 0;
+    for (const minScore of [0.05, 0.3, review, merge, 0.99]) {
+      for (let i = 0; i < prepared.length; i++) {
+        for (let j = 0; j < prepared.length; j++) {
+          if (i === j) continue;
+          const full = scorePrepared(prepared[i], prepared[j], undefined, false);
+          const reached = scoreReaching(prepared[i], prepared[j], minScore);
+          if (reached) expect(reached).toEqual(full);
+          else {
+            dropped++;
+            expect(full.score).toBeLessThan(minScore);
+          }
+        }
+      }
+    }
+    // The bound does drop pairs (different birth dates, genders …), not only keep them.
+    expect(dropped).toBeGreaterThan(50);
+  });
+
+  it('gives, without explanation, exactly the similarity the explained comparison gives', () => {
+    const names = [
+      'Jean Dupont', 'DUPONT Jean', 'Jean Dupnot', 'J. Dupont', 'Jean-Pierre Lefèvre', 'J. P. Lefevre', 'Pierre Jean', 'Dupont',
+      'Ben Ali', 'Benali', 'Abd Allah Haddad', 'Abdallah Haddad', 'محمد علي', 'Mohamed Ali', 'Владимир Путин', 'Vladimir Putin',
+      'Jean Kabomilusa', 'Jean Kebomilusa', 'Jean Dobamupubulo', 'Sophie Dobamupubulo', 'Marie Claire Anne Dupont', 'Anne Marie Dupont',
+      'Le Gall Yann', 'Yann Legall', 'Ould Mohamed Salem', 'Jo', 'J', 'Jon Doe', 'John Do', 'Mary Jones Smith Brown',
+    ].map(normaliseName);
+    let differing = 0;
+    for (const a of names) {
+      for (const b of names) {
+        const explained = compareNames(a, b, true).similarity;
+        expect(compareNames(a, b, false).similarity).toBe(explained);
+        if (explained < 1) differing++;
+      }
+    }
+    expect(differing).toBeGreaterThan(500);
+    expect(nameListSimilarity(names.slice(0, 3), names.slice(3, 9))).toBe(compareNameLists(names.slice(0, 3), names.slice(3, 9)).similarity);
+    expect(nameListSimilarity([], names)).toBe(0);
+  });
+
+  it('resolves prepared records exactly as it resolves the records', () => {
+    const fromRecords = resolve(records, { thresholds: { merge: 0.9, review: 0.3 } });
+    const fromPrepared = resolvePrepared(records.map(prepareRecord), { thresholds: { merge: 0.9, review: 0.3 } });
+    expect(fromPrepared.clusters).toEqual(fromRecords.clusters);
+    expect(fromPrepared.reviews).toEqual(fromRecords.reviews);
+    expect(fromPrepared.clusters.length + fromPrepared.reviews.length).toBeGreaterThan(0);
+    expect(() => resolvePrepared(prepared, { thresholds: { merge: 0.5, review: 0.8 } })).toThrow(RangeError);
+  });
+
+  it('computes the blocking keys of a prepared record once, and single-letter leads as for any token', () => {
+    const r = prepareRecord(person('k', 'Jean Dupont', { identifiers: [phone('+33612345678')] }));
+    const keys = blockingKeys(r);
+    expect(blockingKeys(r)).toBe(keys);
+    expect([...keys].sort()).toEqual([...blockingKeys(prepareRecord(person('k', 'Jean Dupont', { identifiers: [phone('+33612345678')] })))].sort());
+    expect(keys).toContain('id:phone:+33612345678');
+    for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
+      expect(leadClass(letter)).toBe(leadClass(letter));
+      expect(leadClass(letter)).toBe(phoneticKey(letter)[0] ?? 'A');
+    }
+    expect(leadClass('c')).toBe('K');
+    expect(leadClass('a')).toBe('A');
   });
 });
 

@@ -1,3 +1,13 @@
+/** Two zeroed flag buffers reused by `jaro` (grown when a longer string comes); JavaScript runs one call at a time. */
+const flagBuffers: Uint8Array[] = [new Uint8Array(64), new Uint8Array(64)];
+
+function flags(which: 0 | 1, length: number): Uint8Array {
+  if (flagBuffers[which].length < length) flagBuffers[which] = new Uint8Array(Math.max(length, 2 * flagBuffers[which].length));
+  const buffer = flagBuffers[which];
+  buffer.fill(0, 0, length);
+  return buffer;
+}
+
 /** Jaro similarity of two strings, 0..1. */
 export function jaro(a: string, b: string): number {
   if (a === b) return 1;
@@ -5,8 +15,9 @@ export function jaro(a: string, b: string): number {
   const lb = b.length;
   if (!la || !lb) return 0;
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  const matchedB = new Uint8Array(lb);
-  const matchedA = new Uint8Array(la);
+  // The fuzzy pass calls this for millions of token pairs: the match flags are reused buffers, not new arrays.
+  const matchedB = flags(1, lb);
+  const matchedA = flags(0, la);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - window);
