@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Actor, ResolutionReason } from '@vigie/ontology-contracts';
+import { Actor, PropertyEntry, ResolutionReason } from '@vigie/ontology-contracts';
 import { pgArray, Sql } from '../sql/ontology-database';
 
 export interface ResolutionKeyRow {
@@ -49,6 +49,22 @@ export interface MergeRequest {
   decidedBy: string;
   actor: Actor;
   comment?: string;
+}
+
+/** What resolution reads of a stored object besides its properties: enough to tell a changed one (`content_hash`). */
+export interface ResolutionObjectRow {
+  id: string;
+  type: string;
+  entity_id: string | null;
+  content_hash: string;
+  deleted_at: Date | null;
+}
+
+/** Some properties of an object, with the content hash of the state they were read from. */
+export interface ResolutionPropertiesRow {
+  id: string;
+  content_hash: string;
+  properties: Record<string, PropertyEntry>;
 }
 
 export interface NewReview {
@@ -108,11 +124,12 @@ export class ResolutionRepository {
   async replaceKeys(sql: Sql, table: 'identity_key' | 'blocking_key', tenant: string, objectIds: string[], keys: ResolutionKeyRow[]): Promise<void> {
     if (objectIds.length) await sql.query(`DELETE FROM ${table} WHERE object_id = ANY(?::uuid[])`, [pgArray(objectIds)]);
     if (!keys.length) return;
+    // Three parallel arrays rather than a JSON document: cheaper to build here and to decode there (≈ 10 keys per record).
     await sql.query(
       `INSERT INTO ${table} (tenant, object_type, key, object_id)
-       SELECT ?, r.object_type, r.key, r.object_id FROM jsonb_to_recordset(?::jsonb) AS r(object_type text, key text, object_id uuid)
+       SELECT ?, r.object_type, r.key, r.object_id FROM unnest(?::text[], ?::text[], ?::uuid[]) AS r(object_type, key, object_id)
        ON CONFLICT DO NOTHING`,
-      [tenant, JSON.stringify(keys.map((k) => ({ object_type: k.objectType, key: k.key, object_id: k.objectId })))],
+      [tenant, pgArray(keys.map((k) => k.objectType)), pgArray(keys.map((k) => k.key)), pgArray(keys.map((k) => k.objectId))],
     );
   }
 
@@ -157,6 +174,47 @@ export class ResolutionRepository {
       [perKey, tenant, pgArray(objectIds)],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * `blockingCandidates` with what resolution needs of each candidate but its properties (read
+   * only for the candidates it has not prepared already: `propertiesOf`).
+   */
+  async blockingCandidateRows(sql: Sql, tenant: string, objectIds: string[], perKey: number): Promise<ResolutionObjectRow[]> {
+    if (!objectIds.length) return [];
+    return sql.query<ResolutionObjectRow>(
+      // The query of `blockingCandidates`, with the candidate's row instead of its id alone.
+      `SELECT DISTINCT ON (o.id) o.id, o.type, o.entity_id, o.content_hash, o.deleted_at
+       FROM blocking_key b1
+       CROSS JOIN LATERAL (
+         SELECT b2.object_id FROM blocking_key b2
+         WHERE b2.tenant = b1.tenant AND b2.object_type = b1.object_type AND b2.key = b1.key AND b2.object_id <> b1.object_id
+         LIMIT ?
+       ) c
+       JOIN object o ON o.id = c.object_id AND o.deleted_at IS NULL
+       WHERE b1.tenant = ? AND b1.object_id = ANY(?::uuid[])`,
+      [perKey, tenant, pgArray(objectIds)],
+    );
+  }
+
+  /** These objects without their properties (`propertiesOf` reads those). */
+  async objectRows(sql: Sql, tenant: string, objectIds: readonly string[]): Promise<ResolutionObjectRow[]> {
+    if (!objectIds.length) return [];
+    return sql.query<ResolutionObjectRow>(`SELECT id, type, entity_id, content_hash, deleted_at FROM object WHERE tenant = ? AND id = ANY(?::uuid[])`, [tenant, pgArray(objectIds)]);
+  }
+
+  /**
+   * Only the named properties of these objects (what resolution reads: names, birth date, place,
+   * gender, identifiers), with the content hash of the state they come from.
+   */
+  async propertiesOf(sql: Sql, tenant: string, objectIds: readonly string[], names: readonly string[]): Promise<ResolutionPropertiesRow[]> {
+    if (!objectIds.length) return [];
+    return sql.query<ResolutionPropertiesRow>(
+      `SELECT o.id, o.content_hash,
+              coalesce((SELECT jsonb_object_agg(k, o.properties -> k) FROM unnest(?::text[]) k WHERE o.properties -> k IS NOT NULL), '{}'::jsonb) AS properties
+       FROM object o WHERE o.tenant = ? AND o.id = ANY(?::uuid[])`,
+      [pgArray([...names]), tenant, pgArray(objectIds)],
+    );
   }
 
   /** Pairs an analyst rejected or a merge that was undone: never merged automatically again. */

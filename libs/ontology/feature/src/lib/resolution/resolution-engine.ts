@@ -1,25 +1,26 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Actor } from '@vigie/shared-auth';
 import { AuditAction } from '@vigie/audit-contracts';
-import { IdentifierNormaliser, MergeView, ObjectType, OntologyDocument, PropertyValue, ResolutionReason } from '@vigie/ontology-contracts';
+import { IdentifierNormaliser, MergeView, ObjectType, OntologyDocument, PropertyEntry, PropertyValue, ResolutionReason } from '@vigie/ontology-contracts';
 import {
   MergeRequest,
   MergeRow,
-  ObjectRepository,
   ObjectRow,
   OntologyDatabase,
   OutboxMessage,
   OutboxRepository,
   pairKey,
   ResolutionKeyRow,
+  ResolutionObjectRow,
   ResolutionRepository,
   Sql,
 } from '@vigie/ontology-data-access';
-import { blockingKeys, DEFAULT_THRESHOLDS, identityKey, prepareRecord, resolve, ResolutionRecord, ResolutionThresholds, toResolutionRecord } from '@vigie/ontology-domain';
+import { blockingKeys, DEFAULT_THRESHOLDS, identityKey, PreparedRecord, prepareRecord, resolvePrepared, ResolutionRecord, ResolutionThresholds, toResolutionRecord } from '@vigie/ontology-domain';
 import { recordedActor } from '../services/access';
 import { OntologyEvents } from '../services/ontology-events';
 import { OntologyTypesService } from '../services/ontology-types.service';
 import { OutboxPublisher } from '../services/outbox-publisher.service';
+import { CachedRecord, ResolutionRecordCache } from './resolution-record.cache';
 
 /** Most review pairs one written record may add to the queue in one run (best scores first): a common name must not flood the queue. */
 const MAX_REVIEWS_PER_RECORD = 5;
@@ -50,10 +51,34 @@ export function toMergeView(row: MergeRow): MergeView {
 }
 
 interface Candidate {
-  row: ObjectRow;
+  id: string;
+  entityId: string | null;
   type: ObjectType;
   record: ResolutionRecord;
+  /** Where the record's prepared form is kept (computed on first use). */
+  cached: CachedRecord;
 }
+
+/** A row resolution reads: an object without its properties, or with them (the ingest's rows). */
+type ReadRow = ResolutionObjectRow & { properties?: Record<string, PropertyEntry>; version?: number };
+
+/** The properties of a type resolution reads (names, birth date, place, gender, identity keys). */
+function resolutionProperties(type: ObjectType): string[] {
+  const profile = type.resolution;
+  const names = profile && profile.profile !== 'none' ? [...profile.nameProperties] : [];
+  for (const p of [profile?.birthDateProperty, profile?.placeProperty, profile?.genderProperty]) if (p) names.push(p);
+  for (const key of type.identityKeys) names.push(key.property);
+  return names;
+}
+
+const valuesOf = (properties: Record<string, PropertyEntry>): Record<string, PropertyValue> => {
+  const values: Record<string, PropertyValue> = {};
+  for (const k in properties) values[k] = properties[k].value;
+  return values;
+};
+
+/** The prepared form of a candidate's record, computed once per stored state of the record. */
+const preparedOf = (c: Candidate): PreparedRecord => (c.cached.prepared ??= prepareRecord(c.record));
 
 class Components {
   private readonly parent = new Map<string, string>();
@@ -108,9 +133,10 @@ export const RESOLUTION_SERVICE_ACTOR: Actor = { tenant: '', subject: 'vigie-ont
 @Injectable()
 export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ontology-resolution');
-  private readonly objects = new ObjectRepository();
   private readonly resolution = new ResolutionRepository();
   private readonly outbox = new OutboxRepository();
+  /** Resolution records of objects read lately, by object id and content hash: a stored record is a candidate of many new ones. */
+  private readonly records = new ResolutionRecordCache();
   private timer?: NodeJS.Timeout;
   private draining?: Promise<number>;
   thresholds: ResolutionThresholds = DEFAULT_THRESHOLDS;
@@ -192,7 +218,8 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     if (!objectIds.length) return { taken: 0, outcome: none };
     const result = await this.db.transaction(async (sql) => {
       const pending = await this.resolution.takePending(sql, tenant, objectIds);
-      return { taken: pending.length, outcome: pending.length ? await this.resolveIn(sql, tenant, document, await this.objects.findByIds(sql, tenant, pending), actor, passes) : none };
+      // The records' properties are read only for those not prepared already (`candidatesOf`).
+      return { taken: pending.length, outcome: pending.length ? await this.resolveIn(sql, tenant, document, await this.resolution.objectRows(sql, tenant, pending), actor, passes) : none };
     });
     if (result.taken) await this.outboxPublisher.publish(result.outcome.outboxIds ?? []);
     const { merged, queuedForReview, entityIds } = result.outcome;
@@ -258,17 +285,38 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     return { rows, outboxIds: await this.outbox.add(sql, events) };
   }
 
-  private candidatesOf(document: OntologyDocument, rows: ObjectRow[]): Candidate[] {
-    const out: Candidate[] = [];
-    for (const row of rows) {
-      if (row.deleted_at) continue;
-      const type = document.objectTypes.find((t) => t.name === row.type);
-      if (!type) continue;
-      const values: Record<string, PropertyValue> = Object.fromEntries(Object.entries(row.properties).map(([k, e]) => [k, e.value]));
-      const record = toResolutionRecord(type, row.id, values);
-      if (record) out.push({ row, type, record });
+  /**
+   * The resolution records of these rows (deleted ones and types without resolution left out), in
+   * their order. A record whose stored state (content hash) was read before comes from the cache;
+   * the others from the rows' properties, or — for rows read without them — from one query that
+   * reads only the properties resolution uses.
+   */
+  private async candidatesOf(sql: Sql, tenant: string, document: OntologyDocument, rows: ReadRow[]): Promise<Candidate[]> {
+    const types = new Map(document.objectTypes.map((t) => [t.name, t] as const));
+    const slots: (Candidate | undefined)[] = new Array(rows.length);
+    const missing: { index: number; row: ReadRow; type: ObjectType }[] = [];
+    const candidate = (row: ReadRow, type: ObjectType, cached: CachedRecord | undefined): Candidate | undefined =>
+      cached?.record ? { id: row.id, entityId: row.entity_id, type, record: cached.record, cached } : undefined;
+    rows.forEach((row, index) => {
+      if (row.deleted_at) return;
+      const type = types.get(row.type);
+      if (!type || (!type.resolution && type.identityKeys.length === 0)) return;
+      const cached = this.records.get(row.id, row.content_hash, type);
+      if (cached) slots[index] = candidate(row, type, cached);
+      else if (row.properties) slots[index] = candidate(row, type, this.records.set(row.id, row.content_hash, type, toResolutionRecord(type, row.id, valuesOf(row.properties))));
+      else missing.push({ index, row, type });
+    });
+    if (missing.length) {
+      const wanted = [...new Set(missing.flatMap((m) => resolutionProperties(m.type)))];
+      const read = new Map((await this.resolution.propertiesOf(sql, tenant, missing.map((m) => m.row.id), wanted)).map((p) => [p.id, p] as const));
+      for (const { index, row, type } of missing) {
+        const found = read.get(row.id);
+        if (!found) continue;
+        // Cached under the hash of the state the properties were read from.
+        slots[index] = candidate(row, type, this.records.set(row.id, found.content_hash, type, toResolutionRecord(type, row.id, valuesOf(found.properties))));
+      }
     }
-    return out;
+    return slots.filter((c): c is Candidate => c !== undefined);
   }
 
   /** `justWritten`: the rows come from the ingest upsert, so a version-1 row was inserted now and has no keys to replace yet. */
@@ -276,36 +324,42 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     sql: Sql,
     tenant: string,
     document: OntologyDocument,
-    rows: ObjectRow[],
+    rows: ReadRow[],
     actor: Actor,
     passes: ResolutionPasses,
     justWritten = false,
     sink?: OutboxMessage[],
   ): Promise<ResolutionOutcome> {
     const objectIds = rows.map((r) => r.id);
-    const written = this.candidatesOf(document, rows);
-    const writtenIds = new Set(written.map((c) => c.row.id));
+    const written = await this.candidatesOf(sql, tenant, document, rows);
+    const writtenIds = new Set(written.map((c) => c.id));
     const identity: ResolutionKeyRow[] = [];
     const blocking: ResolutionKeyRow[] = [];
     for (const c of written) {
       for (const id of passes.deterministic ? (c.record.identifiers ?? []) : []) {
-        if (id.strength === 'strong') identity.push({ objectId: c.row.id, objectType: c.type.name, key: identityKey(id.kind as IdentifierNormaliser, id.value) });
+        if (id.strength === 'strong') identity.push({ objectId: c.id, objectType: c.type.name, key: identityKey(id.kind as IdentifierNormaliser, id.value) });
       }
       if (passes.fuzzy && c.type.resolution && c.type.resolution.profile !== 'none') {
-        for (const key of blockingKeys(prepareRecord(c.record))) blocking.push({ objectId: c.row.id, objectType: c.type.name, key });
+        for (const key of blockingKeys(preparedOf(c))) blocking.push({ objectId: c.id, objectType: c.type.name, key });
       }
     }
-    if (passes.deterministic) await this.resolution.replaceKeys(sql, 'identity_key', tenant, justWritten ? rows.filter((r) => r.version > 1).map((r) => r.id) : objectIds, identity);
+    if (passes.deterministic) {
+      await this.resolution.replaceKeys(sql, 'identity_key', tenant, justWritten ? rows.filter((r) => r.version === undefined || r.version > 1).map((r) => r.id) : objectIds, identity);
+    }
     if (passes.fuzzy) await this.resolution.replaceKeys(sql, 'blocking_key', tenant, objectIds, blocking);
 
-    const entityOf = new Map<string, string | null>(written.map((c) => [c.row.id, c.row.entity_id]));
+    const entityOf = new Map<string, string | null>(written.map((c) => [c.id, c.entityId]));
     const ids = [...writtenIds];
     const matches = passes.deterministic ? await this.resolution.identityMatches(sql, tenant, ids) : [];
-    const candidateIds = passes.fuzzy ? (await this.resolution.blockingCandidates(sql, tenant, ids, CANDIDATES_PER_KEY)).filter((id) => !writtenIds.has(id)) : [];
-    const others = this.candidatesOf(document, await this.objects.findByIds(sql, tenant, [...new Set([...candidateIds, ...matches.map((m) => m.b)])].filter((id) => !writtenIds.has(id))));
-    for (const o of others) entityOf.set(o.row.id, o.row.entity_id);
+    // Candidates come with their row but not their properties: those are read only for records not prepared yet.
+    const candidateRows = passes.fuzzy ? (await this.resolution.blockingCandidateRows(sql, tenant, ids, CANDIDATES_PER_KEY)).filter((r) => !writtenIds.has(r.id)) : [];
+    const inCandidates = new Set(candidateRows.map((r) => r.id));
+    const matchIds = [...new Set(matches.map((m) => m.b))].filter((id) => !writtenIds.has(id) && !inCandidates.has(id));
+    const otherRows: ReadRow[] = [...candidateRows, ...(await this.resolution.objectRows(sql, tenant, matchIds))];
+    const others = await this.candidatesOf(sql, tenant, document, otherRows);
+    for (const o of others) entityOf.set(o.id, o.entityId);
     const blocked = await this.resolution.blockedPairs(sql, tenant, [...entityOf.keys()]);
-    const byId = new Map([...written, ...others].map((c) => [c.row.id, c] as const));
+    const byId = new Map([...written, ...others].map((c) => [c.id, c] as const));
 
     let merged = 0;
     const outboxIds: string[] = [];
@@ -362,9 +416,9 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
       byType.set(c.type.name, [...(byType.get(c.type.name) ?? []), c]);
     }
     for (const [objectType, list] of passes.fuzzy ? byType : new Map<string, Candidate[]>()) {
-      if (!list.some((c) => writtenIds.has(c.row.id)) || list.length < 2) continue;
+      if (!list.some((c) => writtenIds.has(c.id)) || list.length < 2) continue;
       // Only pairs with a record of this run: two stored candidates were compared when written.
-      const result = resolve(list.map((c) => c.record), { thresholds: this.thresholds, anchorIds: writtenIds });
+      const result = resolvePrepared(list.map(preparedOf), { thresholds: this.thresholds, anchorIds: writtenIds });
       const toMerge: { objectType: string; memberIds: string[]; score: number; reasons: ResolutionReason[] }[] = [];
       for (const cluster of result.clusters) {
         if (!cluster.memberIds.some((id) => writtenIds.has(id))) continue;

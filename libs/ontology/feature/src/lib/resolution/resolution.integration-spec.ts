@@ -199,6 +199,24 @@ describe('entity resolution on ingest (real PostgreSQL and NATS)', () => {
     expect(queue.items.some((r) => [r.leftId, r.rightId].includes(c.id))).toBe(true);
   });
 
+  it('resolves a corrected record on its new content, not on the state the resolver read before (prepared records are cached by content)', async () => {
+    const lambert = (key: string, birthDate: string) => ({ type: 'Person', sourceKey: key, properties: { fullName: 'Hugo Lambert', birthDate, birthPlace: 'Lille', gender: 'male' }, markings: NP, provenance: { recordKey: key } });
+    await kit.ingest.write(ingestion, batch('fichier-l', 0, [lambert('L1', '1991-04-05')]));
+    await resolveQueued();
+    // A homonym born decades apart: L1 is read (and kept) as its candidate, and not merged.
+    await kit.ingest.write(ingestion, batch('fichier-l', 1, [lambert('L2', '1960-01-01')]));
+    await resolveQueued();
+    expect((await person('L1')).entityId).toBeNull();
+    expect((await person('L2')).entityId).toBeNull();
+    // L1's birth date was a typo for L2's: corrected, it is resolved again on what it says now.
+    await kit.ingest.write(ingestion, batch('fichier-l', 2, [lambert('L1', '1960-01-01')]));
+    await resolveQueued();
+    const [l1, l2] = [await person('L1'), await person('L2')];
+    expect(l1.version).toBe(2);
+    expect(l1.entityId).not.toBeNull();
+    expect(l2.entityId).toBe(l1.entityId);
+  });
+
   it('leaves fuzzy matching to the background resolver: the write reports no merge, the resolver merges them afterwards', async () => {
     const records = batch('fichier-c', 0, [
       { type: 'Person', sourceKey: 'C1', properties: { fullName: 'Дмитрий Соколов', birthDate: '1975-07-14', birthPlace: 'Lyon', gender: 'male' }, markings: NP, provenance: { recordKey: 'C1' } },
