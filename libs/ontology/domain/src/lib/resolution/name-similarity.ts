@@ -128,11 +128,9 @@ function compareTokenLists(ta: NameToken[], tb: NameToken[]): ListMatch {
 /** Most similarity `computeTokenMatch` can give two tokens, from their lengths, letters and keys alone (no Jaro-Winkler). */
 function tokenMatchBound(a: NameToken, b: NameToken): number {
   if (a.text === b.text || a.initial || b.initial || a.vowelless || b.vowelless || (a.key && a.key === b.key)) return 1;
-  const la = a.text.length;
-  const lb = b.text.length;
   const jw = jaroWinklerBound(a.text, b.text);
-  // One edit apart is possible only for lengths at most one apart: then a typo scores at least 0.9.
-  return Math.min(la, lb) >= 4 && Math.abs(la - lb) <= 1 ? Math.max(jw, 0.9) : jw;
+  // A typo (one edit apart, tokens of four letters or more) scores at least 0.9.
+  return Math.min(a.text.length, b.text.length) >= 4 && oneEditApart(a.text, b.text) ? Math.max(jw, 0.9) : jw;
 }
 
 /** Letter counts reused by `jaroWinklerBound` (character codes folded into 128 buckets: a collision only raises the bound). */
@@ -170,13 +168,22 @@ function jaroWinklerBound(a: string, b: string): number {
  * needs): the same comparisons and the same arithmetic for one token against several and for two
  * against two, without building a pair list; in the two-by-two case the crossed pairing is not
  * compared when even its bound cannot beat the straight one (the straight one is then chosen).
+ * `floor`: the caller only wants similarities of at least `floor` — when the token bounds show the
+ * lists cannot reach it, no token is compared and a value below `floor` is returned. A result at
+ * or above `floor` is always the exact similarity.
  */
-function tokenListSimilarity(ta: NameToken[], tb: NameToken[]): number {
+function tokenListSimilarity(ta: NameToken[], tb: NameToken[], floor: number): number {
   const short = ta.length <= tb.length ? ta : tb;
   const long = ta.length <= tb.length ? tb : ta;
+  const denominator = short.length + EXTRA_TOKEN_WEIGHT * (long.length - short.length);
   let total = 0;
   let allInitials = true;
   if (short.length === 1) {
+    if (floor > 0) {
+      let bound = 0;
+      for (let j = 0; j < long.length && bound < 1; j++) bound = Math.max(bound, tokenMatchBound(short[0], long[j]));
+      if (bound / denominator < floor) return bound / denominator;
+    }
     let best = compareTokens(short[0], long[0]);
     for (let j = 1; j < long.length; j++) {
       const m = compareTokens(short[0], long[j]);
@@ -186,12 +193,18 @@ function tokenListSimilarity(ta: NameToken[], tb: NameToken[]): number {
     allInitials = best.how === 'initial';
   } else if (short.length === 2 && long.length === 2) {
     const s00 = compareTokens(short[0], long[0]);
+    // Bounds with a margin far above rounding: a bound is only used to skip what cannot win.
+    const crossedBound = tokenMatchBound(short[0], long[1]) + tokenMatchBound(short[1], long[0]) + 1e-9;
+    if (floor > 0) {
+      const bound = Math.max(s00.similarity + tokenMatchBound(short[1], long[1]) + 1e-9, crossedBound) / 2;
+      if (bound < floor) return bound;
+    }
     const s11 = compareTokens(short[1], long[1]);
     const straight = s00.similarity + s11.similarity;
     let first = s00;
     let second = s11;
-    // The bounds are compared with a margin far above rounding: at a tie the straight pairing wins anyway.
-    if (tokenMatchBound(short[0], long[1]) + tokenMatchBound(short[1], long[0]) + 1e-9 >= straight) {
+    // At a tie the straight pairing wins: the crossed one is compared only when its bound reaches the straight one.
+    if (crossedBound >= straight) {
       const s01 = compareTokens(short[0], long[1]);
       const s10 = compareTokens(short[1], long[0]);
       if (!(straight >= s01.similarity + s10.similarity)) {
@@ -205,7 +218,7 @@ function tokenListSimilarity(ta: NameToken[], tb: NameToken[]): number {
   } else {
     return compareTokenLists(ta, tb).similarity;
   }
-  let similarity = total / (short.length + EXTRA_TOKEN_WEIGHT * (long.length - short.length));
+  let similarity = total / denominator;
   if (allInitials) similarity = Math.min(similarity, 0.6);
   return Math.min(1, similarity);
 }
@@ -218,7 +231,7 @@ function tokenListSimilarity(ta: NameToken[], tb: NameToken[]): number {
  */
 export function compareNames(a: NormalisedName, b: NormalisedName, explain = true): NameComparison {
   if (!a.tokens.length || !b.tokens.length) return { similarity: 0, notes: ['no name to compare'] };
-  if (!explain) return { similarity: nameSimilarity(a, b), notes: [] };
+  if (!explain) return { similarity: nameSimilarity(a, b, -Infinity), notes: [] };
   let best = compareTokenLists(a.tokens.slice(0, 16), b.tokens.slice(0, 16));
   let reading: string | undefined;
   if (best.similarity < 1 && (a.variants.length > 1 || b.variants.length > 1)) {
@@ -260,29 +273,38 @@ export function compareNames(a: NormalisedName, b: NormalisedName, explain = tru
 
 const first16 = (tokens: NameToken[]) => (tokens.length > 16 ? tokens.slice(0, 16) : tokens);
 
-/** `compareNames(a, b, false).similarity` (names with tokens), computed without pair lists or notes. */
-function nameSimilarity(a: NormalisedName, b: NormalisedName): number {
-  let similarity = tokenListSimilarity(first16(a.tokens), first16(b.tokens));
+/**
+ * `compareNames(a, b, false).similarity` (names with tokens), computed without pair lists or
+ * notes. Below `floor` (see `tokenListSimilarity`) the value is only known to be below it.
+ */
+function nameSimilarity(a: NormalisedName, b: NormalisedName, floor: number): number {
+  if (a.joined.length >= 4 && a.joined === b.joined) return 1;
+  // Sounding alike once joined makes it at least 0.9: a value below `floor` (≤ 0.9) gives 0.9 exactly as the true one does.
+  const soundsJoined = a.tokens.length !== b.tokens.length && a.joinedKey.length >= 3 && a.joinedKey === b.joinedKey;
+  let similarity = tokenListSimilarity(first16(a.tokens), first16(b.tokens), floor);
   if (similarity < 1 && (a.variants.length > 1 || b.variants.length > 1)) {
     for (const va of a.variants) {
       for (const vb of b.variants) {
         if ((va === a.tokens) === (vb === b.tokens) || va.length !== vb.length) continue;
-        const c = tokenListSimilarity(first16(va), first16(vb));
+        const c = tokenListSimilarity(first16(va), first16(vb), floor);
         if (c > similarity) similarity = c;
       }
     }
   }
-  if (a.joined.length >= 4 && a.joined === b.joined) return 1;
-  if (a.tokens.length !== b.tokens.length && a.joinedKey.length >= 3 && a.joinedKey === b.joinedKey) return Math.max(similarity, 0.9);
-  return similarity;
+  return soundsJoined ? Math.max(similarity, 0.9) : similarity;
 }
 
-/** `compareNameLists(a, b, false).similarity`: the best similarity over two lists of names, nothing else built. */
-export function nameListSimilarity(a: NormalisedName[], b: NormalisedName[]): number {
+/**
+ * `compareNameLists(a, b, false).similarity`: the best similarity over two lists of names, nothing
+ * else built. With `floor`, a result below it only says the names do not reach it (their tokens
+ * were not all compared); a result at or above it is exact.
+ */
+export function nameListSimilarity(a: NormalisedName[], b: NormalisedName[], floor = -Infinity): number {
   let best = 0;
   for (const x of a) {
     for (const y of b) {
-      const c = x.tokens.length && y.tokens.length ? nameSimilarity(x, y) : 0;
+      // A later pair matters only above the best so far: below it, its tokens need not all be compared.
+      const c = x.tokens.length && y.tokens.length ? nameSimilarity(x, y, Math.max(floor, best)) : 0;
       if (c > best) best = c;
       if (best === 1) return best;
     }

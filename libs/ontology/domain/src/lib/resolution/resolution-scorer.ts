@@ -42,6 +42,39 @@ const NAME_CURVE: ReadonlyArray<readonly [number, number]> = [
   [0, -8], [0.5, -6], [0.7, -2], [0.8, 1], [0.85, 2.5], [0.9, 4], [0.95, 5], [1, 5.8],
 ];
 
+/**
+ * The least name similarity whose name evidence (curve weight, rounded, plus the frequency bonus
+ * when `withFrequencies` and the names agree at 0.9 or more) can reach `logOdds`: every lower
+ * similarity falls short of it by more than rounding. Infinity when no similarity reaches it.
+ */
+export function leastNameSimilarity(logOdds: number, withFrequencies: boolean): number {
+  // Asked for every pair, nearly always with the same arguments (the prior alone besides the names): the last answer is kept.
+  if (logOdds === lastLeast.logOdds && withFrequencies === lastLeast.withFrequencies) return lastLeast.similarity;
+  const similarity = computeLeastNameSimilarity(logOdds, withFrequencies);
+  lastLeast = { logOdds, withFrequencies, similarity };
+  return similarity;
+}
+
+let lastLeast = { logOdds: NaN, withFrequencies: false, similarity: 0 };
+
+function computeLeastNameSimilarity(logOdds: number, withFrequencies: boolean): number {
+  // Rounding adds at most 0.005 to the curve weight: aim 0.01 lower, so that what is cut is below by at least 0.005.
+  const target = logOdds - 0.01;
+  const inverse = (y: number): number => {
+    if (y <= NAME_CURVE[0][1]) return 0;
+    for (let k = 1; k < NAME_CURVE.length; k++) {
+      const [x1, y1] = NAME_CURVE[k];
+      if (y <= y1) {
+        const [x0, y0] = NAME_CURVE[k - 1];
+        return Math.max(x0, x0 + ((y - y0) / (y1 - y0)) * (x1 - x0) - 1e-9);
+      }
+    }
+    return Infinity;
+  };
+  const plain = inverse(target);
+  return withFrequencies ? Math.min(plain, Math.max(0.9, inverse(target - SCORE_WEIGHTS.frequencyMaxBonus))) : plain;
+}
+
 export function nameWeight(similarity: number): number {
   for (let k = 1; k < NAME_CURVE.length; k++) {
     const [x1, y1] = NAME_CURVE[k];
@@ -124,15 +157,21 @@ function scoreCore(a: PreparedRecord, b: PreparedRecord, frequencies: NameFreque
   const placeSimilarity = a.place && b.place ? compareNames(a.place, b.place, false).similarity : undefined;
   const placeWeight = placeSimilarity === undefined ? 0 : placeSimilarity >= 0.9 ? SCORE_WEIGHTS.placeSame : placeSimilarity < 0.75 ? SCORE_WEIGHTS.placeDifferent : 0;
   const genderWeight = a.gender && b.gender && a.gender !== b.gender ? SCORE_WEIGHTS.genderDifferent : 0;
+  // Names the pair needs to reach `minScore` (scoreReaching): below this similarity it cannot.
+  let leastSimilarity = -Infinity;
   if (minScore !== undefined) {
     // The best the pair can do: everything but the names as it is, the names at their best. A
     // small margin keeps the bound above the score whatever the order of the additions.
-    const best = logOdds + (hasNames ? NAME_MAX_LOG_ODDS : 0) + (dates.category !== 'missing' ? dates.weight : 0) + placeWeight + genderWeight + 1e-9;
+    const others = logOdds + (dates.category !== 'missing' ? dates.weight : 0) + placeWeight + genderWeight;
+    const best = others + (hasNames ? NAME_MAX_LOG_ODDS : 0) + 1e-9;
     if (1 / (1 + Math.exp(-best)) < minScore) return undefined;
+    // The log-odds the names must bring, and the least similarity that brings them.
+    if (hasNames && minScore > 0 && minScore < 1) leastSimilarity = leastNameSimilarity(Math.log(minScore / (1 - minScore)) - others - 1e-6, frequencies !== undefined);
   }
 
   if (hasNames) {
-    const names = explain ? compareNameLists(a.names, b.names, true) : { similarity: nameListSimilarity(a.names, b.names), notes: [] };
+    const names = explain ? compareNameLists(a.names, b.names, true) : { similarity: nameListSimilarity(a.names, b.names, leastSimilarity), notes: [] };
+    if (names.similarity < leastSimilarity) return undefined;
     add('name', round(nameWeight(names.similarity)), () => `name similarity ${names.similarity.toFixed(2)}${names.notes.length ? ` (${names.notes.join('; ')})` : ''}`);
     if (frequencies && names.similarity >= 0.9) {
       // The commoner of the two spellings decides (a typo makes a spelling look rare).

@@ -9,7 +9,7 @@ import { compareNameLists, compareNames, nameListSimilarity } from './name-simil
 import { leadClass, phoneticKey } from './phonetic-key';
 import { prepareRecord, ResolutionRecord } from './resolution-record';
 import { toResolutionRecord } from './resolution-record.mapper';
-import { scorePair, scorePrepared, scoreReaching } from './resolution-scorer';
+import { leastNameSimilarity, nameWeight, scorePair, scorePrepared, scoreReaching } from './resolution-scorer';
 import { damerauLevenshtein, jaroWinkler, oneEditApart } from './string-similarity';
 import { transliterate } from './transliteration';
 
@@ -340,6 +340,27 @@ describe('cheaper scoring, same decisions', () => {
     expect(differing).toBeGreaterThan(500);
     expect(nameListSimilarity(names.slice(0, 3), names.slice(3, 9))).toBe(compareNameLists(names.slice(0, 3), names.slice(3, 9)).similarity);
     expect(nameListSimilarity([], names)).toBe(0);
+  });
+
+  it('asks of names no less similarity than they need: below it, the name evidence cannot reach the log-odds asked', () => {
+    const round = (x: number) => Math.round(x * 100) / 100;
+    let cut = 0;
+    for (const withFrequencies of [false, true]) {
+      for (let need = -9; need <= 8; need += 0.37) {
+        const least = leastNameSimilarity(need, withFrequencies);
+        for (let k = 0; k <= 1000; k++) {
+          const s = k / 1000;
+          const evidence = round(nameWeight(s)) + (withFrequencies && s >= 0.9 ? 1.5 : 0);
+          if (s < least) {
+            cut++;
+            expect(evidence).toBeLessThan(need);
+          }
+        }
+        if (need <= 5.8) expect(least).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(leastNameSimilarity(8, false)).toBe(Infinity);
+    expect(cut).toBeGreaterThan(10_000);
   });
 
   it('resolves prepared records exactly as it resolves the records', () => {
