@@ -1,4 +1,4 @@
-import { phoneticKey, leadClass } from './phonetic-key';
+import { phoneticKey, phoneticParts } from './phonetic-key';
 import { transliterate } from './transliteration';
 
 const SPECIAL_LATIN: Readonly<Record<string, string>> = {
@@ -63,7 +63,8 @@ export function makeToken(text: string, vowelless = false): NameToken {
   const cacheKey = vowelless ? `*${text}` : text;
   let token = tokenCache.get(cacheKey);
   if (!token) {
-    token = Object.freeze({ text, key: phoneticKey(text, vowelless), lead: leadClass(text), initial: text.length === 1, vowelless, id: nextTokenId++ });
+    const { key, lead } = phoneticParts(text, vowelless);
+    token = Object.freeze({ text, key, lead, initial: text.length === 1, vowelless, id: nextTokenId++ });
     if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
     tokenCache.set(cacheKey, token);
   }

@@ -81,11 +81,23 @@ function units(token: string, vowelless = false): string[] {
  * token was transliterated from Arabic script without short vowels.
  */
 export function phoneticKey(token: string, vowelless = false): string {
+  return keyOfUnits(units(token, vowelless));
+}
+
+function keyOfUnits(list: string[]): string {
   let key = '';
-  for (const u of units(token, vowelless)) {
+  for (const u of list) {
     if (u && key[key.length - 1] !== u) key += u;
   }
   return key;
+}
+
+const leadOfUnits = (list: string[]): string => (list[0] === undefined || list[0] === '' ? 'A' : list[0]);
+
+/** `{ key: phoneticKey(token, vowelless), lead: leadClass(token) }`, the sound classes computed once when they are the same. */
+export function phoneticParts(token: string, vowelless = false): { key: string; lead: string } {
+  const list = units(token, vowelless);
+  return { key: keyOfUnits(list), lead: vowelless ? leadClass(token) : token.length === 1 ? leadClass(token) : leadOfUnits(list) };
 }
 
 /** The sound class a token starts with; `A` for a vowel. Used to block on "first sound + other token". */
@@ -106,6 +118,5 @@ export function leadClass(token: string): string {
 const letterLeads = new Map<string, string>();
 
 function computeLeadClass(token: string): string {
-  const first = units(token)[0];
-  return first === undefined || first === '' ? 'A' : first;
+  return leadOfUnits(units(token));
 }

@@ -6,7 +6,7 @@ import { DEFAULT_THRESHOLDS, resolve, resolvePrepared } from './entity-resolver'
 import { buildNameFrequencies } from './name-frequency';
 import { normaliseName } from './name-normaliser';
 import { compareNameLists, compareNames, nameListSimilarity } from './name-similarity';
-import { leadClass, phoneticKey } from './phonetic-key';
+import { leadClass, phoneticKey, phoneticParts } from './phonetic-key';
 import { prepareRecord, ResolutionRecord } from './resolution-record';
 import { toResolutionRecord } from './resolution-record.mapper';
 import { leastNameSimilarity, nameWeight, scorePair, scorePrepared, scoreReaching } from './resolution-scorer';
@@ -384,6 +384,9 @@ describe('cheaper scoring, same decisions', () => {
     }
     expect(leadClass('c')).toBe('K');
     expect(leadClass('a')).toBe('A');
+    for (const word of ['mhmd', 'ahmed', 'houari', 'oualid', 'serguei', 'charles', 'x', 'h', 'ai', 'khrushchev', 'tsvetaeva', 'ch']) {
+      for (const vowelless of [false, true]) expect(phoneticParts(word, vowelless)).toEqual({ key: phoneticKey(word, vowelless), lead: leadClass(word) });
+    }
   });
 });
 

@@ -95,7 +95,9 @@ class Components {
     const out = new Map<string, string[]>();
     for (const id of ids) {
       const root = this.find(id);
-      out.set(root, [...(out.get(root) ?? []), id]);
+      const group = out.get(root);
+      if (group) group.push(id);
+      else out.set(root, [id]);
     }
     return [...out.values()].filter((g) => g.length > 1);
   }
@@ -413,7 +415,9 @@ export class ResolutionEngine implements OnApplicationBootstrap, OnApplicationSh
     const byType = new Map<string, Candidate[]>();
     for (const c of [...written, ...others]) {
       if (!c.type.resolution || c.type.resolution.profile === 'none') continue;
-      byType.set(c.type.name, [...(byType.get(c.type.name) ?? []), c]);
+      const list = byType.get(c.type.name);
+      if (list) list.push(c);
+      else byType.set(c.type.name, [c]);
     }
     for (const [objectType, list] of passes.fuzzy ? byType : new Map<string, Candidate[]>()) {
       if (!list.some((c) => writtenIds.has(c.id)) || list.length < 2) continue;
