@@ -157,33 +157,13 @@ export class ResolutionRepository {
 
   /**
    * Stored records sharing a blocking key with one of these objects (same tenant and type, not
-   * deleted), at most `perKey` per key so that a huge block (a very common name) stays bounded.
-   */
-  async blockingCandidates(sql: Sql, tenant: string, objectIds: string[], perKey: number): Promise<string[]> {
-    if (!objectIds.length) return [];
-    const rows = await sql.query<{ id: string }>(
-      `SELECT DISTINCT c.object_id AS id
-       FROM blocking_key b1
-       CROSS JOIN LATERAL (
-         SELECT b2.object_id FROM blocking_key b2
-         WHERE b2.tenant = b1.tenant AND b2.object_type = b1.object_type AND b2.key = b1.key AND b2.object_id <> b1.object_id
-         LIMIT ?
-       ) c
-       JOIN object o ON o.id = c.object_id AND o.deleted_at IS NULL
-       WHERE b1.tenant = ? AND b1.object_id = ANY(?::uuid[])`,
-      [perKey, tenant, pgArray(objectIds)],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /**
-   * `blockingCandidates` with what resolution needs of each candidate but its properties (read
-   * only for the candidates it has not prepared already: `propertiesOf`).
+   * deleted), at most `perKey` per key so that a huge block (a very common name) stays bounded —
+   * with what resolution needs of each but its properties (read only for the candidates it has not
+   * prepared already: `propertiesOf`).
    */
   async blockingCandidateRows(sql: Sql, tenant: string, objectIds: string[], perKey: number): Promise<ResolutionObjectRow[]> {
     if (!objectIds.length) return [];
     return sql.query<ResolutionObjectRow>(
-      // The query of `blockingCandidates`, with the candidate's row instead of its id alone.
       `SELECT DISTINCT ON (o.id) o.id, o.type, o.entity_id, o.content_hash, o.deleted_at
        FROM blocking_key b1
        CROSS JOIN LATERAL (
