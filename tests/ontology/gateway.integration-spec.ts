@@ -1,5 +1,5 @@
 import type { DiffResponse, LinkView, ObjectView, VersionSummary } from '@vigie/ontology-contracts';
-import { call, runSuffix } from './ontology-test.helpers';
+import { As, call, runSuffix } from './ontology-test.helpers';
 
 /**
  * The ontology through the gateway with real tokens of the development realms: markings enforced
@@ -15,8 +15,13 @@ const s = { user: 'alpha-s', purpose: true };
 const ts = { user: 'alpha-ts', purpose: true };
 const bravo = { user: 'bravo-ts', purpose: true };
 const provenance = { source: `ontology-it-${sfx}` };
-/** Lists start from the objects of this run (index on tenant, type, updated_at): the shared tenant holds 100k+ objects. */
-const since = `updatedSince=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`;
+/**
+ * Lists start from the objects of this run (index on tenant, type, updated_at): the shared tenant
+ * holds 100k+ objects. Taken just before they are created (same machine, same clock): from a minute
+ * before, other suites' imports running meanwhile put more than a bounded scan's 10,000 people
+ * (two filters) before ours, and the first page came back partial and empty.
+ */
+let since = '';
 
 const created: Record<string, ObjectView> = {};
 let worksFor: LinkView;
@@ -29,9 +34,24 @@ async function create(key: string, type: string, properties: Record<string, unkn
   return r.body;
 }
 
+/** Every match of a listing, following `nextCursor` (a bounded scan may answer partial pages) — at most 50 pages. */
+async function everyMatch(path: string, reader: As): Promise<ObjectView[]> {
+  const items: ObjectView[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 50; page += 1) {
+    const r: { status: number; body: { items: ObjectView[]; nextCursor: string | null } } = await call('GET', `${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, reader);
+    if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    items.push(...r.body.items);
+    cursor = r.body.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error(`${path}: more than 50 pages`);
+}
+
 const byName = (items: ObjectView[]) => items.map((o) => o.title?.split(' ')[0]).sort();
 
 beforeAll(async () => {
+  since = `updatedSince=${encodeURIComponent(new Date(Date.now() - 2_000).toISOString())}`;
   await create('person', 'Person', { fullName: `Odile Varenne ${sfx}`, nationalIds: ['880692310285'], occupation: 'Juriste' }, NP, { occupation: { level: 'S', compartments: ['op-saphir'] } });
   await create('org', 'Organization', { name: `Pelican Trading ${sfx}` }, { level: 'DR', compartments: ['cyber'] });
   await create('secretPerson', 'Person', { fullName: `Sabre Nocturne ${sfx}` }, { level: 'S', compartments: ['op-saphir'] });
@@ -72,8 +92,8 @@ describe('objects through the gateway', () => {
     const seenByS = await call<ObjectView>('GET', `/objects/${created['person']!.id}`, s);
     expect(Object.keys(seenByS.body.properties).sort()).toEqual(['fullName', 'nationalIds', 'occupation']);
     const filter = encodeURIComponent(JSON.stringify([{ property: 'occupation', op: 'eq', value: 'Juriste' }, { property: 'fullName', op: 'contains', value: sfx }]));
-    expect((await call<{ items: ObjectView[] }>('GET', `/objects?type=Person&${since}&filters=${filter}`, np)).body.items).toEqual([]);
-    expect((await call<{ items: ObjectView[] }>('GET', `/objects?type=Person&${since}&filters=${filter}`, s)).body.items.map((o) => o.id)).toEqual([created['person']!.id]);
+    expect((await everyMatch(`/objects?type=Person&${since}&filters=${filter}`, np)).map((o) => o.id)).toEqual([]);
+    expect((await everyMatch(`/objects?type=Person&${since}&filters=${filter}`, s)).map((o) => o.id)).toEqual([created['person']!.id]);
     expect((await call('GET', `/links/${usesSecretPhone.id}`, np)).status).toBe(404);
     expect((await call('GET', `/links/${worksFor.id}`, dr)).status).toBe(200);
   });
