@@ -1,27 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsConnection } from 'nats';
 import { launcher } from '@vigie/shared-testing';
-import { api, connectSetup, JobView, login, PEOPLE_MAPPING, peopleCsv, stack, uniqueSource } from './ingestion-test.helpers';
-import { storedParts } from './resumable-upload.helpers';
+import { api, connectSetup, JobView, login, PEOPLE_MAPPING, peopleCsv, uniqueSource } from './ingestion-test.helpers';
+import { freePort, startPrivateGateway, storedParts } from './resumable-upload.helpers';
 
 // A private gateway (same build, NATS and Keycloak) on its own ports, killed (SIGKILL) while the
 // CLI is in the middle of a resumable upload, then started again: the CLI must carry on from the
 // offset the session kept in NATS, and the job must get exactly the file's bytes.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 let httpPort: number;
 let healthPort: number;
@@ -31,15 +20,7 @@ let nc: NatsConnection;
 const dir = mkdtempSync(join(tmpdir(), 'vigie-resumable-'));
 
 async function startGateway(): Promise<void> {
-  const env = { ...process.env, ...launcher.serviceEnv('gateway', stack, { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn' }) };
-  const child = spawn(process.execPath, [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
-  gateway = child;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false)) return;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the test gateway did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  gateway = await startPrivateGateway(httpPort, healthPort);
 }
 
 async function killGateway(signal: NodeJS.Signals): Promise<void> {

@@ -1,11 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { NatsConnection } from 'nats';
-import { launcher } from '@vigie/shared-testing';
-import { api, connectSetup, expectBalanced, JobView, login, PEOPLE_MAPPING, peopleCsv, stack, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
-import { cutChunk, ErrorBody, sessionApi, SessionBody, stateStored, storedParts } from './resumable-upload.helpers';
+import { api, connectSetup, expectBalanced, JobView, login, PEOPLE_MAPPING, peopleCsv, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
+import { cutChunk, ErrorBody, freePort, sessionApi, SessionBody, startPrivateGateway, stateStored, storedParts } from './resumable-upload.helpers';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -200,16 +197,6 @@ describe('resumable uploads: refusals', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 describe('resumable uploads: expiry (INGEST_UPLOAD_SESSION_TTL)', () => {
   // A second gateway (same build, NATS and Keycloak) whose sessions expire after 2 s.
   let gateway: ChildProcess | undefined;
@@ -218,15 +205,7 @@ describe('resumable uploads: expiry (INGEST_UPLOAD_SESSION_TTL)', () => {
   beforeAll(async () => {
     const [httpPort, healthPort] = [await freePort(), await freePort()];
     base = `http://127.0.0.1:${httpPort}`;
-    const env = { ...process.env, ...launcher.serviceEnv('gateway', stack, { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), INGEST_UPLOAD_SESSION_TTL: '2s', LOG_LEVEL: 'warn' }) };
-    const child = spawn(process.execPath, [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
-    gateway = child;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false)) break;
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error('the test gateway did not become ready');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    gateway = await startPrivateGateway(httpPort, healthPort, { INGEST_UPLOAD_SESSION_TTL: '2s' });
   }, 90_000);
 
   afterAll(async () => {
