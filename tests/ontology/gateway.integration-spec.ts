@@ -1,5 +1,5 @@
 import type { DiffResponse, LinkView, ObjectView, VersionSummary } from '@vigie/ontology-contracts';
-import { As, call, runSuffix } from './ontology-test.helpers';
+import { call, everyMatch, runSuffix } from './ontology-test.helpers';
 
 /**
  * The ontology through the gateway with real tokens of the development realms: markings enforced
@@ -32,20 +32,6 @@ async function create(key: string, type: string, properties: Record<string, unkn
   if (r.status !== 201) throw new Error(`create ${key}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
   created[key] = r.body;
   return r.body;
-}
-
-/** Every match of a listing, following `nextCursor` (a bounded scan may answer partial pages) — at most 50 pages. */
-async function everyMatch(path: string, reader: As): Promise<ObjectView[]> {
-  const items: ObjectView[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < 50; page += 1) {
-    const r: { status: number; body: { items: ObjectView[]; nextCursor: string | null } } = await call('GET', `${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, reader);
-    if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-    items.push(...r.body.items);
-    cursor = r.body.nextCursor;
-    if (!cursor) return items;
-  }
-  throw new Error(`${path}: more than 50 pages`);
 }
 
 const byName = (items: ObjectView[]) => items.map((o) => o.title?.split(' ')[0]).sort();
@@ -92,8 +78,8 @@ describe('objects through the gateway', () => {
     const seenByS = await call<ObjectView>('GET', `/objects/${created['person']!.id}`, s);
     expect(Object.keys(seenByS.body.properties).sort()).toEqual(['fullName', 'nationalIds', 'occupation']);
     const filter = encodeURIComponent(JSON.stringify([{ property: 'occupation', op: 'eq', value: 'Juriste' }, { property: 'fullName', op: 'contains', value: sfx }]));
-    expect((await everyMatch(`/objects?type=Person&${since}&filters=${filter}`, np)).map((o) => o.id)).toEqual([]);
-    expect((await everyMatch(`/objects?type=Person&${since}&filters=${filter}`, s)).map((o) => o.id)).toEqual([created['person']!.id]);
+    expect((await everyMatch<ObjectView>(`/objects?type=Person&${since}&filters=${filter}`, np)).map((o) => o.id)).toEqual([]);
+    expect((await everyMatch<ObjectView>(`/objects?type=Person&${since}&filters=${filter}`, s)).map((o) => o.id)).toEqual([created['person']!.id]);
     expect((await call('GET', `/links/${usesSecretPhone.id}`, np)).status).toBe(404);
     expect((await call('GET', `/links/${worksFor.id}`, dr)).status).toBe(200);
   });

@@ -51,6 +51,24 @@ export async function call<T = Record<string, unknown>>(method: string, path: st
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
+/**
+ * Every match of a listing, following `nextCursor`: a listing with filters reads a bounded number
+ * of objects per page and may answer a partial (even empty) page before the matches when other
+ * suites write meanwhile. At most 50 pages.
+ */
+export async function everyMatch<T>(path: string, as: As): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 50; page += 1) {
+    const r: { status: number; body: { items: T[]; nextCursor: string | null } } = await call('GET', `${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, as);
+    if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    items.push(...r.body.items);
+    cursor = r.body.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error(`${path}: more than 50 pages`);
+}
+
 /** A suffix unique to this run (letters only: it goes into names and type names). */
 export function runSuffix(): string {
   return Array.from(randomBytes(8), (b) => 'bcdfghjklmnprstvz'[b % 17]).join('');
