@@ -1,9 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { launcher } from '@vigie/shared-testing';
-import { connectSetup, login, PEOPLE_MAPPING, peopleCsv, stack, uniqueSource } from './ingestion-test.helpers';
+import { connectSetup, login, PEOPLE_MAPPING, peopleCsv, uniqueSource } from './ingestion-test.helpers';
+import { freePort, startPrivateGateway } from './resumable-upload.helpers';
 
 // A second gateway (same build, same NATS and Keycloak) with a 64 KiB upload limit, on free
 // ports: the shared gateway keeps its default limit while this suite runs.
@@ -11,27 +9,6 @@ const LIMIT = 64 * 1024;
 let gateway: ChildProcess;
 let base: string;
 let token: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function ready(healthPort: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false);
-    if (ok) return;
-    if (gateway.exitCode !== null) throw new Error(`the test gateway exited with ${gateway.exitCode}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('the test gateway did not become ready');
-}
 
 /** Names of the objects stored in the uploads bucket whose file name is `fileName`. */
 async function storedNamed(fileName: string): Promise<string[]> {
@@ -48,10 +25,8 @@ async function storedNamed(fileName: string): Promise<string[]> {
 beforeAll(async () => {
   const [httpPort, healthPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${httpPort}`;
-  const env = { ...process.env, ...launcher.serviceEnv('gateway', stack, { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), INGEST_MAX_UPLOAD_SIZE: '64kb', LOG_LEVEL: 'warn' }) };
-  gateway = spawn(process.execPath, [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
   token = await login('alpha-ingest');
-  await ready(healthPort);
+  gateway = await startPrivateGateway(httpPort, healthPort, { INGEST_MAX_UPLOAD_SIZE: '64kb' });
 }, 90_000);
 
 afterAll(async () => {
