@@ -281,6 +281,16 @@ async function stopAll(names, options = {}) {
   return { results, failures };
 }
 
+/**
+ * The Node that runs the services: the pinned Node 22 of node_modules (the `node` devDependency)
+ * when installed, so a service started by hand (`node scripts/lib/services.cjs start` from a shell
+ * whose `node` is another version) runs on the same Node as under the npm scripts.
+ */
+function serviceNode() {
+  const pinned = path.join(ROOT, 'node_modules', 'node', 'bin', 'node');
+  return fs.existsSync(pinned) ? pinned : process.execPath;
+}
+
 /** Runs a one-off command of a service (`migrate`, `setup-streams`) and throws with its output on failure. */
 function runCommand(name, command, { stack = loadStackEnv(), overrides = {} } = {}) {
   const env = { ...process.env, ...serviceEnv(name, stack, overrides) };
@@ -288,7 +298,7 @@ function runCommand(name, command, { stack = loadStackEnv(), overrides = {} } = 
     env.NATS_USER = 'setup';
     env.NATS_PASSWORD = stack.VIGIE_NATS_PASSWORD_SETUP;
   }
-  const r = spawnSync(process.execPath, ['--enable-source-maps', mainFile(name), command], { env, encoding: 'utf8' });
+  const r = spawnSync(serviceNode(), ['--enable-source-maps', mainFile(name), command], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${name} ${command} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -313,7 +323,7 @@ function start(name, { stack = loadStackEnv(), overrides = {}, dir = stateDir() 
   fs.mkdirSync(path.join(dir, 'run'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const log = fs.openSync(path.join(dir, 'logs', `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', `--max-old-space-size=${heapMiB()}`, mainFile(name)], {
+  const child = spawn(serviceNode(), ['--enable-source-maps', `--max-old-space-size=${heapMiB()}`, mainFile(name)], {
     env: { ...process.env, ...serviceEnv(name, stack, overrides) },
     stdio: ['ignore', log, log],
     detached: true,
@@ -345,7 +355,7 @@ async function waitReady(name, timeoutMs = 60000, dir = stateDir()) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { SERVICES, ROOT, stateDir, loadStackEnv, serviceEnv, realmSecretsDir, readRealmSecret, runCommand, start, stop, stopService, stopAll, waitReady, runningPid, listenerPids };
+module.exports = { SERVICES, ROOT, serviceNode, stateDir, loadStackEnv, serviceEnv, realmSecretsDir, readRealmSecret, runCommand, start, stop, stopService, stopAll, waitReady, runningPid, listenerPids };
 
 if (require.main === module) {
   const [command, ...names] = process.argv.slice(2);

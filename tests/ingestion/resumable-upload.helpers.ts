@@ -93,7 +93,7 @@ export function freePort(): Promise<number> {
  */
 export async function startPrivateGateway(httpPort: number, healthPort: number, overrides: Record<string, string> = {}): Promise<ChildProcess> {
   const env = { ...process.env, ...launcher.serviceEnv('gateway', stack, { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn', ...overrides }) };
-  const child = spawn(process.execPath, [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
+  const child = spawn(launcher.serviceNode(), [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false)) return child;

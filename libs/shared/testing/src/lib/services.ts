@@ -12,6 +12,8 @@ export interface LocalService {
 export interface Launcher {
   SERVICES: LocalService[];
   ROOT: string;
+  /** The Node that runs the services (the pinned Node 22 of node_modules when installed). */
+  serviceNode(): string;
   stateDir(): string;
   loadStackEnv(dir?: string): Record<string, string>;
   serviceEnv(name: string, stack?: Record<string, string>, overrides?: Record<string, string>): Record<string, string>;
