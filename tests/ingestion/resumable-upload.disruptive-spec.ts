@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsConnection } from 'nats';
-import { launcher } from '@vigie/shared-testing';
+import { freePort, launcher, startPrivateGateway } from '@vigie/shared-testing';
 import { api, connectSetup, JobView, login, PEOPLE_MAPPING, peopleCsv, uniqueSource } from './ingestion-test.helpers';
-import { freePort, startPrivateGateway, storedParts } from './resumable-upload.helpers';
+import { storedParts } from './resumable-upload.helpers';
 
 // A private gateway (same build, NATS and Keycloak) on its own ports, killed (SIGKILL) while the
 // CLI is in the middle of a resumable upload, then started again: the CLI must carry on from the

@@ -1,10 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { NatsConnection } from 'nats';
-import { gatewayUrl, launcher } from '@vigie/shared-testing';
-import { stack } from './ingestion-test.helpers';
+import { gatewayUrl } from '@vigie/shared-testing';
 
 export interface ErrorBody {
   error?: { code: string; message: string; details?: Record<string, unknown> };
@@ -74,30 +70,4 @@ export async function stateStored(nc: NatsConnection, id: string): Promise<boole
   const jsm = await nc.jetstreamManager();
   const info = await jsm.streams.info('OBJ_ingest-uploads', { subjects_filter: `$O.ingest-uploads.C.sessions.${id}` });
   return Object.keys(info.state.subjects ?? {}).length > 0;
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/**
- * A private gateway (the same build, NATS and Keycloak as the stack) on its own ports, with
- * `overrides` in its environment; resolves once it answers ready (at most 60 s).
- */
-export async function startPrivateGateway(httpPort: number, healthPort: number, overrides: Record<string, string> = {}): Promise<ChildProcess> {
-  const env = { ...process.env, ...launcher.serviceEnv('gateway', stack, { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn', ...overrides }) };
-  const child = spawn(launcher.serviceNode(), [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: 'ignore' });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false)) return child;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the test gateway did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

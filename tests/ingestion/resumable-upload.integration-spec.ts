@@ -1,8 +1,9 @@
 import { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { NatsConnection } from 'nats';
+import { freePort, startPrivateGateway } from '@vigie/shared-testing';
 import { api, connectSetup, expectBalanced, JobView, login, PEOPLE_MAPPING, peopleCsv, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
-import { cutChunk, ErrorBody, freePort, sessionApi, SessionBody, startPrivateGateway, stateStored, storedParts } from './resumable-upload.helpers';
+import { cutChunk, ErrorBody, sessionApi, SessionBody, stateStored, storedParts } from './resumable-upload.helpers';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

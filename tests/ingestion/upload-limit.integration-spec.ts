@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { freePort, startPrivateGateway } from '@vigie/shared-testing';
 import { connectSetup, login, PEOPLE_MAPPING, peopleCsv, uniqueSource } from './ingestion-test.helpers';
-import { freePort, startPrivateGateway } from './resumable-upload.helpers';
 
 // A second gateway (same build, same NATS and Keycloak) with a 64 KiB upload limit, on free
 // ports: the shared gateway keeps its default limit while this suite runs.

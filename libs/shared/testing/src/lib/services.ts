@@ -1,3 +1,5 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** Typed access to the local launcher (`scripts/lib/services.cjs`) used by `npm run up` and `npm test`. */
@@ -38,4 +40,35 @@ export function serviceHealthUrl(name: string, path = '/health/ready'): string {
   const service = launcher.SERVICES.find((s) => s.name === name);
   if (!service) throw new Error(`unknown service ${name}`);
   return `http://127.0.0.1:${service.healthPort}${path}`;
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * A private gateway (the same build, NATS and Keycloak as the stack) on its own ports, with
+ * `overrides` in its environment; resolves once it answers ready (at most 60 s). With `output`,
+ * its stdout and stderr (JSON log lines) are appended there.
+ */
+export async function startPrivateGateway(httpPort: number, healthPort: number, overrides: Record<string, string> = {}, output?: string[]): Promise<ChildProcess> {
+  const env = { ...process.env, ...launcher.serviceEnv('gateway', launcher.loadStackEnv(), { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn', ...overrides }) };
+  const child = spawn(launcher.serviceNode(), [join(launcher.ROOT, 'dist/apps/gateway/main.js')], { env, stdio: output ? ['ignore', 'pipe', 'pipe'] : 'ignore' });
+  if (output) for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (await fetch(`http://127.0.0.1:${healthPort}/health/ready`).then((r) => r.ok).catch(() => false)) return child;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the test gateway did not become ready${output ? `:\n${output.join('').slice(-2000)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
