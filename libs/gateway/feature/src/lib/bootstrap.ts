@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { configOrExit, redactConfig, VIGIE_VERSION } from '@vigie/shared-config';
-import { MetricsInterceptor, PinoNestLogger } from '@vigie/shared-service';
+import { MetricsInterceptor, PinoNestLogger, runShutdown } from '@vigie/shared-service';
 import { createLogger, ServiceMetrics, stopTelemetry } from '@vigie/shared-telemetry';
 import { GatewayConfig, gatewayConfigSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -53,11 +53,18 @@ export async function runGateway(): Promise<void> {
     logger.info({ signal }, 'draining');
     accepting = false;
     const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5000).unref();
-    await app.close();
-    internal.close();
-    await stopTelemetry();
+    // Each step bounded, as in the NATS services: a telemetry exporter retrying an unreachable
+    // collector must not hold the process until the supervisor's SIGKILL.
+    const report = await runShutdown(
+      [
+        { name: 'application (HTTP requests in flight, NATS clients)', timeoutMs: config.SHUTDOWN_GRACE_MS + 2000, run: () => app.close() },
+        { name: 'internal HTTP (health, metrics)', timeoutMs: 1000, run: () => new Promise<void>((resolve) => internal.close(() => resolve())) },
+        { name: 'telemetry flush', timeoutMs: 2000, run: () => stopTelemetry() },
+      ],
+      logger,
+    );
     clearTimeout(timer);
-    process.exit(0);
+    process.exit(report.steps[0]?.outcome === 'done' ? 0 : 1);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
