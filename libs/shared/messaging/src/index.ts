@@ -9,3 +9,4 @@ export * from './lib/nats-server.transport';
 export * from './lib/rpc-exception.filter';
 export * from './lib/service-client';
 export * from './lib/streams';
+export * from './lib/windowed-messages';

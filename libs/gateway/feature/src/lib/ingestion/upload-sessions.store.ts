@@ -2,6 +2,7 @@ import { createHash, Hash, randomUUID } from 'node:crypto';
 import { ErrorKind, VigieException } from '@vigie/shared-contracts';
 import { IngestionException, IngestionExceptionCode, Job, UploadSessionCreateRequest } from '@vigie/ingestion-contracts';
 import { headers as natsHeaders, JetStreamClient, JetStreamManager, NatsConnection, NatsError, nuid } from 'nats';
+import { windowedMessages } from '@vigie/shared-messaging';
 import { IngestUploadStore } from './ingestion-upload.store';
 import {
   checkAppend,
@@ -341,16 +342,11 @@ export class UploadSessionStore {
     const hash = createHash('sha256');
     let size = 0;
     if (state.size > 0) {
-      const consumer = await this.js.consumers.get(this.stream, { filterSubjects: partsWildcard(this.bucket, state.id) });
-      const messages = await consumer.consume({ max_messages: 8 });
-      try {
-        for await (const m of messages) {
-          hash.update(m.data);
-          size += m.data.length;
-          if (m.info.pending === 0 || size >= state.size) break;
-        }
-      } finally {
-        messages.stop();
+      const chunks = state.parts.reduce((n, p) => n + p.chunks, 0);
+      for await (const m of windowedMessages(this.js, this.stream, partsWildcard(this.bucket, state.id), { window: 8, expected: chunks })) {
+        hash.update(m.data);
+        size += m.data.length;
+        if (size >= state.size) break;
       }
     }
     if (size !== state.size) throw new Error(`${size} of ${state.size} bytes found in the stored chunks`);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JetStreamClient, NatsConnection, ObjectInfo, ObjectStore, StorageType } from 'nats';
+import { windowedMessages } from '@vigie/shared-messaging';
 
 /** `SHA-256=<base64url>` (the object store's digest) as lowercase hex. */
 export function digestToHex(digest: string): string {
@@ -11,13 +12,10 @@ export function digestToHex(digest: string): string {
 export const objectStoreStream = (bucket: string) => `OBJ_${bucket}`;
 
 /**
- * Reads uploaded files from the NATS JetStream object store, streamed with bounded memory.
- *
- * nats.js's own `ObjectStore.get()` pushes every chunk into a `ReadableStream` as fast as the
- * server sends them, without back-pressure: a slow job would hold the whole file. This reader
- * uses an ordered pull consumer on the object's chunk subject with a small window
- * (`windowChunks` × 128 KiB), pulled only as the parser asks for more, and checks the SHA-256
- * digest at the end. The layout is the standard object store's, so `nats object get` works too.
+ * Reads uploaded files from the NATS JetStream object store, streamed with bounded memory:
+ * `windowChunks` chunks (× 128 KiB) at a time, the next window fetched only once the parser has
+ * taken the last ({@link windowedMessages}); the SHA-256 digest checked at the end. The layout is
+ * the standard object store's, so `nats object get` works too.
  */
 export class UploadObjectStore {
   private store?: Promise<ObjectStore>;
@@ -27,6 +25,8 @@ export class UploadObjectStore {
     nc: NatsConnection,
     readonly bucket: string,
     private readonly windowChunks = 8,
+    /** How long one fetch waits for chunks the server has not sent yet. */
+    private readonly fetchExpiresMs = 10_000,
   ) {
     this.js = nc.jetstream();
   }
@@ -46,25 +46,23 @@ export class UploadObjectStore {
     return info && !info.deleted ? info : null;
   }
 
-  /** The object's bytes from the start, pulled chunk by chunk; throws if the digest does not match. */
+  /** The object's bytes from the start, fetched a window at a time; throws if the digest does not match. */
   async *read(info: ObjectInfo): AsyncGenerator<Uint8Array> {
     if (info.size === 0) return;
     await this.bucketStore();
-    const consumer = await this.js.consumers.get(objectStoreStream(this.bucket), { filterSubjects: `$O.${this.bucket}.C.${info.nuid}` });
-    const messages = await consumer.consume({ max_messages: this.windowChunks });
     const hash = createHash('sha256');
     let size = 0;
-    try {
-      for await (const m of messages) {
-        if (m.data.length > 0) {
-          hash.update(m.data);
-          size += m.data.length;
-          yield m.data;
-        }
-        if (m.info.pending === 0 || size >= info.size) break;
-      }
-    } finally {
-      messages.stop();
+    const chunks = windowedMessages(this.js, objectStoreStream(this.bucket), `$O.${this.bucket}.C.${info.nuid}`, {
+      window: this.windowChunks,
+      ...(info.chunks > 0 ? { expected: info.chunks } : {}),
+      expiresMs: this.fetchExpiresMs,
+    });
+    for await (const m of chunks) {
+      if (m.data.length === 0) continue;
+      hash.update(m.data);
+      size += m.data.length;
+      yield m.data;
+      if (size >= info.size) break;
     }
     if (size !== info.size) throw new Error(`object ${info.name} is cut short: ${size} of ${info.size} bytes read`);
     const expected = digestToHex(info.digest);
