@@ -17,17 +17,17 @@ say() { printf '\033[1m[vigie]\033[0m %s\n' "$*"; }
 
 # Installs node_modules from the lockfile when missing or older than the lockfile. A lockfile
 # only newer (a fresh clone beside node_modules copied from another checkout) but with the content
-# installed last (node_modules/.vigie-lock.sha256) does not reinstall.
+# installed last (node_modules/.installed-lock.sha256) does not reinstall.
 # npm puts node_modules/.bin first on the PATH of npm scripts, so once it exists every
 # `node`, `npx`, `nx` and `jest` below runs on the pinned Node 22.
 ensure_node_modules() {
   local lock_sum
   lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [ ! -x node_modules/.bin/nx ] || [ ! -x node_modules/.bin/node ] \
-    || { [ package-lock.json -nt node_modules/.package-lock.json ] && [ "$(cat node_modules/.vigie-lock.sha256 2>/dev/null)" != "$lock_sum" ]; }; then
+    || { [ package-lock.json -nt node_modules/.package-lock.json ] && [ "$(cat node_modules/.installed-lock.sha256 2>/dev/null)" != "$lock_sum" ]; }; then
     say "installing Node dependencies (npm ci)"
     npm ci --no-audit --no-fund
-    echo "$lock_sum" > node_modules/.vigie-lock.sha256
+    echo "$lock_sum" > node_modules/.installed-lock.sha256
   fi
   export PATH="$ROOT/node_modules/.bin:$PATH"
   hash -r
