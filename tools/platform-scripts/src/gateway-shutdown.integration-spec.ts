@@ -1,28 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
 import { Agent, get } from 'node:http';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { createServer, Server, Socket } from 'node:net';
+import { freePort, startPrivateGateway } from '@vigie/shared-testing';
 
 // A second, private gateway process (built dist, the local stack's NATS and Keycloak, ports of its
-// own — the shared gateway is not touched): after serving requests to a keep-alive client, SIGTERM
-// must end it cleanly in a few seconds. It took 10.5 s (its drain timer, exit 1) while
-// OpenTelemetry's default OTLP metrics exporter retried its final flush to localhost:4318.
-const WORKSPACE = join(__dirname, '../../..');
-// The launcher is plain CommonJS, shared with the shell scripts.
-const launcher = require(join(WORKSPACE, 'scripts/lib/services.cjs'));
-const MAIN = join(WORKSPACE, 'dist/apps/gateway/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// own — the shared gateway is not touched) stops on SIGTERM in bounded steps (runShutdown, as the
+// NATS services do): requests in flight, the internal HTTP server, then the telemetry flush.
+// After serving a keep-alive client it took 10.5 s (its drain timer, exit 1) while OpenTelemetry's
+// default OTLP metrics exporter retried its final flush to localhost:4318; a trace collector that
+// accepts the connection and never answers held it the same way until the flush was bounded.
 
 function getText(port: number, path: string, agent?: Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -35,39 +21,83 @@ function getText(port: number, path: string, agent?: Agent): Promise<{ status: n
   });
 }
 
-let gateway: ChildProcess | undefined;
-let output = '';
+interface ShutdownLog {
+  msg: string;
+  steps: { name: string; outcome: string }[];
+}
+
+/** The shutdown report the gateway logs ("stopped in N ms"), from its JSON log lines. */
+function shutdownReport(output: string[]): ShutdownLog | undefined {
+  return output
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as ShutdownLog)
+    .find((l) => typeof l.msg === 'string' && l.msg.startsWith('stopped in'));
+}
+
+async function stop(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const signalled = Date.now();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const code = await exited;
+  return { code, ms: Date.now() - signalled };
+}
+
+const gateways: ChildProcess[] = [];
+async function gateway(overrides: Record<string, string>, output: string[]): Promise<{ child: ChildProcess; httpPort: number; healthPort: number }> {
+  const [httpPort, healthPort] = [await freePort(), await freePort()];
+  const child = await startPrivateGateway(httpPort, healthPort, overrides, output);
+  gateways.push(child);
+  return { child, httpPort, healthPort };
+}
 
 afterAll(() => {
-  if (gateway && gateway.exitCode === null) gateway.kill('SIGKILL');
+  for (const child of gateways) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 it('a gateway that served a keep-alive client stops on SIGTERM in a few seconds, exit code 0', async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx nx build gateway)`);
-  const [httpPort, healthPort] = [await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...launcher.serviceEnv('gateway', launcher.loadStackEnv(), { HTTP_PORT: String(httpPort), HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn' }) };
-  delete env['VIGIE_TRACE_FILE'];
-  gateway = spawn(process.execPath, ['--enable-source-maps', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  gateway.stdout?.on('data', (c) => (output += c));
-  gateway.stderr?.on('data', (c) => (output += c));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => gateway?.once('exit', (code) => resolve({ code, at: Date.now() })));
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await getText(healthPort, '/health/ready').catch(() => undefined);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline || gateway.exitCode !== null) throw new Error(`the private gateway did not become ready:\n${output.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const output: string[] = [];
+  const { child, httpPort } = await gateway({}, output);
   const agent = new Agent({ keepAlive: true });
   for (let i = 0; i < 3; i++) expect((await getText(httpPort, '/api/v1/health', agent)).status).toBeLessThan(600);
   expect(Object.keys(agent.freeSockets).length).toBe(1); // the client keeps its connection open
 
-  const signalled = Date.now();
-  gateway.kill('SIGTERM');
-  const { code, at } = await exited;
+  const { code, ms } = await stop(child);
   agent.destroy();
 
-  expect({ code, output: code === 0 ? '' : output.slice(-2000) }).toEqual({ code: 0, output: '' });
-  expect(at - signalled).toBeLessThan(5000);
+  expect({ code, output: code === 0 ? '' : output.join('').slice(-2000) }).toEqual({ code: 0, output: '' });
+  expect(ms).toBeLessThan(5000);
 }, 90_000);
+
+describe('with a trace collector that accepts and never answers', () => {
+  let collector: Server;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    collector = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => collector.close(r));
+  });
+
+  it('exits 0 in bounded steps and reports the telemetry flush as timed out', async () => {
+    const output: string[] = [];
+    const endpoint = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+    const { child, httpPort, healthPort } = await gateway({ LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1000', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, output);
+    // A traced request, so that the exporter has spans to flush.
+    expect((await getText(httpPort, '/api/v1/health')).status).toBe(200);
+    const { code, ms } = await stop(child);
+    expect(code).toBe(0);
+    // Watchdog: SHUTDOWN_GRACE_MS + 5 s; the steps: application ≤ grace + 2 s, internal ≤ 1 s, telemetry ≤ 2 s.
+    expect(ms).toBeLessThan(6_000);
+    const report = shutdownReport(output);
+    expect(report?.steps.map((s) => s.name)).toEqual(['application (HTTP requests in flight, NATS clients)', 'internal HTTP (health, metrics)', 'telemetry flush']);
+    expect(report?.steps.map((s) => s.outcome)).toEqual(['done', 'done', 'timed out']);
+    expect(await getText(healthPort, '/health/live').then(() => 'answered').catch(() => 'closed')).toBe('closed');
+  }, 90_000);
+});
