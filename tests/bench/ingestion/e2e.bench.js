@@ -19,6 +19,13 @@
 // Millions of objects do not belong on the shared development stack: above --max-shared-rows
 // (20,000) the bench refuses to run on the default state dir (.vigie) unless --allow-shared;
 // run it on an isolated stack (docs/ingestion.md, "Benchmark") and remove that stack afterwards.
+//
+// The per-record path stores ≈ 16 GB per million rows (PostgreSQL tables, WAL, JetStream: measured
+// on the 5M attempt of 2026-11-29, which filled the disk at 1.64M rows and took services down
+// with it): the bench refuses to start when the state dir's filesystem has less free space than the
+// run needs (--gb-per-million-rows, --skip-disk-check). While the job runs it prints a progress line
+// to stderr every minute (rows written, rate, RSS of every service), and when it fails it still
+// prints the figures gathered so far as JSON (`partial`).
 //   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest] [--allow-shared] [--no-drain]
 'use strict';
 const fs = require('node:fs');
@@ -45,6 +52,18 @@ const SHARED = path.resolve(launcher.stateDir()) === path.resolve(launcher.ROOT,
 if (SHARED && ROWS > Number(arg('max-shared-rows', 20_000)) && !process.argv.includes('--allow-shared')) {
   console.error(`e2e.bench: ${ROWS} rows would stay on the shared stack (${launcher.stateDir()}); run it on an isolated stack (VIGIE_STATE_DIR=…) or pass --allow-shared`);
   process.exit(2);
+}
+const GB_PER_MILLION_ROWS = Number(arg('gb-per-million-rows', 16));
+if (!process.argv.includes('--skip-disk-check')) {
+  const stat = fs.statfsSync(launcher.stateDir());
+  const freeGb = (stat.bavail * stat.bsize) / 1e9;
+  const needGb = (ROWS / 1e6) * GB_PER_MILLION_ROWS;
+  if (freeGb < needGb) {
+    console.error(
+      `e2e.bench: ${ROWS} rows need ≈ ${needGb.toFixed(1)} GB free under ${launcher.stateDir()} (${GB_PER_MILLION_ROWS} GB per million rows), ${freeGb.toFixed(1)} GB are: free space, or pass --skip-disk-check`,
+    );
+    process.exit(2);
+  }
 }
 const gateway = `http://127.0.0.1:${launcher.SERVICES.find((s) => s.name === 'gateway').httpPort}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -211,6 +230,9 @@ async function drain(completedAt, timeoutMs) {
   }
 }
 
+/** What a run had gathered when it failed: printed with the error. */
+const partial = { rows: ROWS, job: null, elapsedSeconds: null, progress: [] };
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-ingest-bench-'));
   const file = path.join(dir, 'people.csv');
@@ -265,6 +287,7 @@ async function main() {
     let auth = bearer;
     let authAt = Date.now();
     const marks = new Set();
+    let lastProgress = { at: Date.now(), written: 0 };
     while (!['completed', 'failed', 'cancelled'].includes(job.status)) {
       if (Date.now() - t0 > TIMEOUT_MS) throw new Error(`job ${job.id} not done after ${TIMEOUT_MS / 60000} min: ${JSON.stringify(job.counts)}`);
       await sleep(500);
@@ -275,6 +298,15 @@ async function main() {
       const r = await fetch(`${gateway}/api/v1/ingest/jobs/${created.id}`, { headers: { authorization: `Bearer ${auth}` } });
       if (r.ok) job = await r.json();
       if (readAllAt === null && job.counts.read >= ROWS) readAllAt = Date.now();
+      partial.job = { id: job.id, status: job.status, counts: job.counts };
+      partial.elapsedSeconds = round((Date.now() - t0) / 1000);
+      if (Date.now() - lastProgress.at >= 60_000) {
+        const rate = Math.round((job.counts.written - lastProgress.written) / ((Date.now() - lastProgress.at) / 1000));
+        const rss = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, memoryOf(pid)?.rssMiB ?? null]));
+        partial.progress.push({ seconds: partial.elapsedSeconds, written: job.counts.written, rowsPerSecond: rate, rssMiB: rss });
+        console.error(`e2e.bench: ${partial.elapsedSeconds} s, ${job.counts.written} of ${ROWS} written (${rate} rows/s over the last minute), RSS MiB ${Object.entries(rss).map(([n, v]) => `${n} ${v}`).join(', ')}`);
+        lastProgress = { at: Date.now(), written: job.counts.written };
+      }
       for (const q of [10, 20, 30, 40, 50, 60, 70, 80, 90]) {
         if (!marks.has(q) && job.counts.written >= (ROWS * q) / 100) {
           marks.add(q);
@@ -333,6 +365,8 @@ async function main() {
           peakRssMiB: peak,
           peakRssResetAtStart: peakReset,
           rssSamplesMiB: samples,
+          // Every minute of the job: rows written, the last minute's rate and every service's RSS.
+          progress: partial.progress,
         },
         null,
         2,
@@ -345,6 +379,6 @@ async function main() {
 
 main().catch((error) => {
   console.error(error.stack ?? error.message);
-  console.log(JSON.stringify({ error: error.message }));
+  console.log(JSON.stringify({ error: error.message, partial }, null, 2));
   process.exit(1);
 });
