@@ -102,7 +102,8 @@ describe('auditor API', () => {
     let cursor: string | null | undefined;
     do {
       const page = await as(auditorA, () => controller.query(query({}, { order: 'asc', limit: 10, ...(cursor ? { cursor } : {}) })));
-      seen.push(...page.records.map((r) => r.seq));
+      // The auditor's own queries (audit.query) join the chain whenever the writer gets to them.
+      seen.push(...page.records.filter((r) => !r.event.action.startsWith('audit.')).map((r) => r.seq));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
