@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { NatsConnection } from 'nats';
+import { headers, NatsConnection } from 'nats';
 import { gatewayUrl } from '@vigie/shared-testing';
 
 export interface ErrorBody {
@@ -71,3 +71,18 @@ export async function stateStored(nc: NatsConnection, id: string): Promise<boole
   const info = await jsm.streams.info('OBJ_ingest-uploads', { subjects_filter: `$O.ingest-uploads.C.sessions.${id}` });
   return Object.keys(info.state.subjects ?? {}).length > 0;
 }
+
+/**
+ * Rewrites the session's state as a gateway that died in `complete` leaves it: `completing`, plus
+ * `change` (e.g. no job recorded although the job was created). Written like the gateway writes it
+ * (rolled up, expecting the last sequence), so the message's time is now.
+ */
+export async function leaveCompleting(nc: NatsConnection, id: string, change: Record<string, unknown> = {}): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const subject = `$O.ingest-uploads.C.sessions.${id}`;
+  const last = await jsm.streams.getMessage('OBJ_ingest-uploads', { last_by_subj: subject });
+  const h = headers();
+  h.set('Nats-Rollup', 'sub');
+  await nc.jetstream().publish(subject, JSON.stringify({ ...last.json<Record<string, unknown>>(), status: 'completing', ...change }), { headers: h, expect: { lastSubjectSequence: last.seq } });
+}
+

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { NatsConnection } from 'nats';
 import { freePort, startPrivateGateway } from '@vigie/shared-testing';
 import { api, connectSetup, expectBalanced, JobView, login, PEOPLE_MAPPING, peopleCsv, uniqueSource, upload, waitJob } from './ingestion-test.helpers';
-import { cutChunk, ErrorBody, sessionApi, SessionBody, stateStored, storedParts } from './resumable-upload.helpers';
+import { cutChunk, ErrorBody, leaveCompleting, sessionApi, SessionBody, stateStored, storedParts } from './resumable-upload.helpers';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -232,3 +232,80 @@ describe('resumable uploads: expiry (INGEST_UPLOAD_SESSION_TTL)', () => {
     expect((await sessionApi(ingest, `/${id}`, { base })).status).toBe(404);
   }, 60_000);
 });
+
+describe('resumable uploads: a gateway that died in complete (INGEST_UPLOAD_COMPLETE_LEASE)', () => {
+  // A second gateway (same build, NATS and Keycloak) whose completing sessions are taken over after 1 s.
+  let gateway: ChildProcess | undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    const [httpPort, healthPort] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${httpPort}`;
+    gateway = await startPrivateGateway(httpPort, healthPort, { INGEST_UPLOAD_COMPLETE_LEASE: '1s' });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (gateway && gateway.exitCode === null) {
+      gateway.kill('SIGTERM');
+      await new Promise((r) => gateway!.once('exit', r));
+    }
+  });
+
+  async function sentWhole(data: Buffer, source: string): Promise<string> {
+    const created = await sessionApi(ingest, '', { method: 'POST', base, json: { fileName: 'people.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING, source, sha256: sha256(data) } });
+    expect(created.status).toBe(201);
+    const sent = await sessionApi(ingest, `/${created.body.id}`, { method: 'PATCH', base, bytes: data, offset: 0 });
+    expect(sent.status).toBe(200);
+    return created.body.id;
+  }
+
+  const complete = (id: string) => sessionApi<JobView & ErrorBody>(ingest, `/${id}/complete`, { method: 'POST', base });
+  const jobsOf = async (source: string) => (await api<{ items: JobView[] }>(`/ingest/jobs?source=${source}`, ingest)).body.items.map((j) => j.id);
+
+  it('holds a completing session for the lease, then takes it over: one job, with the whole file', async () => {
+    const data = peopleCsv(300, 730_000);
+    const source = uniqueSource('takeover');
+    const id = await sentWhole(data, source);
+    await leaveCompleting(nc, id);
+
+    const held = await complete(id);
+    expect(held.status).toBe(409);
+    expect(held.body.error?.code).toBe('INGESTION_UPLOAD_SESSION_STATE_CONFLICT');
+    expect(held.body.error?.details).toMatchObject({ status: 'completing', retryAfterMs: expect.any(Number) });
+    expect(held.body.error?.details?.['retryAfterMs']).toBeLessThanOrEqual(1000);
+    expect(await jobsOf(source)).toEqual([]);
+
+    await new Promise((r) => setTimeout(r, 1100));
+    // Two clients retrying at once: at most one runs the takeover, both end with the same single job.
+    const [a, b] = await Promise.all([complete(id), complete(id)]);
+    expect([a.status, b.status].every((s) => s === 201 || s === 409)).toBe(true);
+    const winner = a.status === 201 ? a : b;
+    expect(winner.status).toBe(201);
+    expect(winner.body.detected?.['sha256']).toBe(sha256(data));
+    const after = await complete(id);
+    expect([after.status, after.body.id]).toEqual([200, winner.body.id]);
+    expect(await jobsOf(source)).toEqual([winner.body.id]);
+    const job = await waitJob(ingest, winner.body.id, 120_000);
+    expect(job.status).toBe('completed');
+    expect(job.counts).toMatchObject({ read: 300, written: 300, quarantined: 0 });
+  }, 180_000);
+
+  it('answers the job the dead gateway had already created, never a second one', async () => {
+    const data = peopleCsv(50, 731_000);
+    const source = uniqueSource('takeover-created');
+    const id = await sentWhole(data, source);
+    const first = await complete(id);
+    expect(first.status).toBe(201);
+    // Died between creating the job and recording it: the session says completing, with no job.
+    await leaveCompleting(nc, id, { jobId: null, digest: null });
+    await new Promise((r) => setTimeout(r, 1100));
+
+    const again = await complete(id);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await sessionApi(ingest, `/${id}`, { base })).body).toMatchObject({ status: 'completed', jobId: first.body.id });
+    expect(await jobsOf(source)).toEqual([first.body.id]);
+    expect((await waitJob(ingest, first.body.id, 120_000)).counts).toMatchObject({ read: 50, written: 50 });
+  }, 180_000);
+});
+

@@ -208,6 +208,8 @@ natsUser and databaseKey are optional (the service's own by default).
 {{- end }}
 - name: INGEST_UPLOAD_SESSION_TTL
   value: {{ $v.gateway.ingest.uploadSessionTtl | quote }}
+- name: INGEST_UPLOAD_COMPLETE_LEASE
+  value: {{ $v.gateway.ingest.uploadCompleteLease | quote }}
 {{- end }}
 {{- if eq $c "identity" }}
 - name: KEYCLOAK_ADMIN_CLIENT_ID

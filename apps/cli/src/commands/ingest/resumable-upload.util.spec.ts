@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { backoffMs, humanBytes, isTransientStatus, nextRange, resumableUpload, UploadRefusedError, uploadProgressLine } from './resumable-upload.util';
+import { backoffMs, humanBytes, isTransientStatus, MAX_RETRY_AFTER_MS, nextRange, resumableUpload, retryAfterHint, UploadRefusedError, uploadProgressLine } from './resumable-upload.util';
 
 describe('resumable upload helpers', () => {
   it('waits longer after each failure, up to a bound', () => {
@@ -27,10 +27,21 @@ describe('resumable upload helpers', () => {
     expect(isTransientStatus(400)).toBe(false);
     expect(isTransientStatus(403)).toBe(false);
   });
+
+  it('waits as long as the server asks (details.retryAfterMs), within a bound', () => {
+    expect(retryAfterHint({ error: { details: { status: 'completing', retryAfterMs: 42_000 } } })).toBe(42_000);
+    expect(retryAfterHint({ error: { details: { retryAfterMs: 10 * 60_000 } } })).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterHint({ error: { details: { status: 'completing' } } })).toBe(0);
+    expect(retryAfterHint({ error: { details: { retryAfterMs: -5 } } })).toBe(0);
+    expect(retryAfterHint(undefined)).toBe(0);
+  });
 });
 
-/** A gateway double keeping one session in memory; `cut` decides which chunk requests it drops mid-body. */
-function fakeGateway(cut: (offset: number, n: number) => boolean) {
+/**
+ * A gateway double keeping one session in memory; `cut` decides which chunk requests it drops
+ * mid-body; the first `busyCompletes` completes answer that another `complete` holds the session.
+ */
+function fakeGateway(cut: (offset: number, n: number) => boolean, busyCompletes = 0) {
   const session = { id: 'b3d7e1c2-4a5f-4e6d-8c9b-0a1b2c3d4e5f', size: 0, offset: 0, sha256: '', bytes: [] as Buffer[], status: 'open' };
   let patches = 0;
   const requests: string[] = [];
@@ -71,6 +82,7 @@ function fakeGateway(cut: (offset: number, n: number) => boolean) {
         return json(200, { id: session.id, offset: session.offset, size: session.size });
       }
       if (req.method === 'POST' && url.pathname.endsWith('/complete')) {
+        if (busyCompletes-- > 0) return json(409, { error: { code: 'INGESTION_UPLOAD_SESSION_STATE_CONFLICT', details: { status: 'completing', retryAfterMs: 45_000 } } });
         const all = Buffer.concat(session.bytes);
         if (createHash('sha256').update(all).digest('hex') !== session.sha256) return json(400, { error: { code: 'INGESTION_CHECKSUM_MISMATCH', message: 'differs' } });
         return json(201, { id: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b', status: 'pending', detected: { sha256: session.sha256 } });
@@ -110,6 +122,31 @@ describe('resumableUpload against a gateway that drops the connection', () => {
       expect(progress).toMatch(/chunk at byte 40000 failed/);
       expect(progress).toMatch(/resuming from byte 40000 of 100000/);
       expect(gw.requests.filter((r) => r.startsWith('GET'))).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('waits out a complete held by another request for as long as the gateway says, then gets the job', async () => {
+    const gw = fakeGateway(() => false, 1);
+    const { server, url } = await listen(gw.handler);
+    const waits: number[] = [];
+    try {
+      const job = await resumableUpload({
+        gateway: url,
+        token: 't',
+        file: 'x',
+        size: file.length,
+        session: { fileName: 'x.csv' },
+        chunkSize: 50_000,
+        retries: 3,
+        progress: () => undefined,
+        open,
+        sleep: (ms) => (waits.push(ms), Promise.resolve()),
+      });
+      expect(job.id).toBe('9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b');
+      expect(waits).toEqual([45_000]);
+      expect(gw.requests.filter((r) => r.endsWith('/complete'))).toHaveLength(2);
     } finally {
       server.close();
     }

@@ -14,7 +14,7 @@ export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
 export const DEFAULT_RETRIES = 8;
 
 export interface ApiErrorBody {
-  error?: { code?: string; message?: string; details?: { expectedOffset?: number | null; status?: string; errors?: { path: string; line: number; message: string }[] } };
+  error?: { code?: string; message?: string; details?: { expectedOffset?: number | null; status?: string; retryAfterMs?: number; errors?: { path: string; line: number; message: string }[] } };
 }
 
 /** A refusal by the gateway (4xx other than an offset to catch up with): not retried. */
@@ -53,6 +53,18 @@ export function uploadProgressLine(offset: number, size: number): string {
 export function nextRange(offset: number, size: number, chunkSize: number): { start: number; end: number } | null {
   if (offset >= size) return null;
   return { start: offset, end: Math.min(size, offset + chunkSize) };
+}
+
+/** Longest wait the server may ask for between two tries (`details.retryAfterMs`). */
+export const MAX_RETRY_AFTER_MS = 120_000;
+
+/**
+ * The wait the server asked for (`details.retryAfterMs`: a session another `complete` holds, until
+ * its lease runs out), at most `MAX_RETRY_AFTER_MS`; 0 when it asked for none.
+ */
+export function retryAfterHint(body: ApiErrorBody | undefined): number {
+  const ms: unknown = body?.error?.details?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : 0;
 }
 
 /** Whether a failed request is worth retrying: the network, a gateway restarting or overloaded. */
@@ -146,18 +158,20 @@ export async function resumableUpload(o: ResumableUploadOptions): Promise<Job> {
   ): Promise<HttpAnswer<T>> => {
     for (;;) {
       let reason: string;
+      let hintMs = 0;
       try {
         const answer = await fn();
         if (accept(answer)) return answer;
         if (!transient(answer)) throw new UploadRefusedError(answer.status, answer.body);
         reason = `HTTP ${answer.status}${answer.body.error?.code ? ` ${answer.body.error.code}` : ''}`;
+        hintMs = retryAfterHint(answer.body);
       } catch (error) {
         if (error instanceof UploadRefusedError) throw error;
         reason = (error as Error).message;
       }
       failures++;
       if (failures > o.retries) throw new Error(`${what} failed ${failures} times in a row (last: ${reason}); giving up`);
-      const wait = backoffMs(failures);
+      const wait = Math.max(backoffMs(failures), hintMs);
       o.progress(`\n${what} failed (${reason}); retry ${failures}/${o.retries} in ${(wait / 1000).toFixed(1)}s…\n`);
       await sleep(wait);
     }

@@ -35,6 +35,12 @@ export const jobCreateRequestSchema = z
     /** Markings of every object of the job; default: the mapping's. Must not exceed the uploader's clearance. */
     markings: markingSchema.optional(),
     options: parseOptionsSchema.optional(),
+    /**
+     * Names the request (the gateway sends its upload session's id): a second create with the same
+     * key in the tenant answers the job the first created instead of starting another — a retried
+     * `complete` whose first answer was lost, or one taken over after a gateway died in it.
+     */
+    requestKey: z.string().min(1).max(200).optional(),
   })
   .strict()
   .refine((r) => r.format === 'stix' || r.mappingId !== undefined || r.mapping !== undefined, {

@@ -71,6 +71,10 @@ export class JobsService {
     if (!req.objectName.startsWith(`${actor.tenant}/`)) {
       throw new IngestionException(IngestionExceptionCode.SourceNotFound, `No uploaded file ${req.objectName} in tenant ${actor.tenant}`);
     }
+    if (req.requestKey !== undefined) {
+      const earlier = await this.db.read((sql) => this.repo.byRequestKey(sql, actor.tenant, req.requestKey!));
+      if (earlier) return this.sameRequest(actor, req, earlier);
+    }
     const info = await this.store.info(req.objectName).catch((error: Error) => {
       throw new IngestionException(IngestionExceptionCode.DependencyUnavailable, `The object store could not be reached: ${error.message}`);
     });
@@ -119,10 +123,25 @@ export class JobsService {
         detected,
         createdBy: actor.subject,
         ...(actor.username ? { createdByName: actor.username } : {}),
+        ...(req.requestKey !== undefined ? { requestKey: req.requestKey } : {}),
       }),
     );
+    if (!job) {
+      // Another create with the same key committed first (two `complete` at once): its job is the answer.
+      const earlier = await this.db.read((sql) => this.repo.byRequestKey(sql, actor.tenant, req.requestKey!));
+      if (!earlier) throw new IngestionException(IngestionExceptionCode.JobStateConflict, `The job of request ${req.requestKey} could not be created nor found: retry`);
+      return this.sameRequest(actor, req, earlier);
+    }
     this.scheduler.kick();
     return toJobView(job);
+  }
+
+  /** The job an earlier create with the same `requestKey` made, for the same caller and file only. */
+  private sameRequest(actor: Actor, req: RequestOf<typeof jobCreate>, earlier: JobRecord): Job {
+    if (earlier.createdBy !== actor.subject || earlier.objectName !== req.objectName) {
+      throw new IngestionException(IngestionExceptionCode.JobStateConflict, `Request key ${req.requestKey} already named another job: use a new key`, { requestKey: req.requestKey });
+    }
+    return toJobView(earlier);
   }
 
   async get(actor: Actor, id: string): Promise<Job> {

@@ -38,3 +38,12 @@ describe('the upload session TTL', () => {
     expect(() => loadIngestionGatewayConfig({ INGEST_UPLOAD_SESSION_TTL: '500ms' })).toThrow(/INGEST_UPLOAD_SESSION_TTL/);
   });
 });
+
+describe('the lease of a completing upload session', () => {
+  it('reads durations, 60 seconds by default, and refuses a value that is not one, naming the variable', () => {
+    expect(loadIngestionGatewayConfig({}).INGEST_UPLOAD_COMPLETE_LEASE).toBe(60_000);
+    expect(loadIngestionGatewayConfig({ INGEST_UPLOAD_COMPLETE_LEASE: '2m' }).INGEST_UPLOAD_COMPLETE_LEASE).toBe(120_000);
+    expect(() => loadIngestionGatewayConfig({ INGEST_UPLOAD_COMPLETE_LEASE: 'soon' })).toThrow(/INGEST_UPLOAD_COMPLETE_LEASE/);
+    expect(() => loadIngestionGatewayConfig({ INGEST_UPLOAD_COMPLETE_LEASE: '10ms' })).toThrow(/INGEST_UPLOAD_COMPLETE_LEASE/);
+  });
+});

@@ -14,7 +14,9 @@ export function parseByteSize(value: string): number {
  * Settings of the gateway's ingestion routes. `INGEST_MAX_UPLOAD_SIZE`: the largest file one
  * upload may store (default 4gb); a larger upload is refused with 413 and nothing of it is kept.
  * `INGEST_UPLOAD_SESSION_TTL`: how long a resumable upload session stays without activity before it
- * and its chunks are deleted (default 24h; `30m`, `90s`, `2d`…).
+ * and its chunks are deleted (default 24h; `30m`, `90s`, `2d`…). `INGEST_UPLOAD_COMPLETE_LEASE`: how
+ * long a session stays `completing` before another `complete` may take it over (default 60s): the
+ * gateway running the first one died in it.
  */
 export const ingestionGatewayConfigSchema = z.object({
   INGEST_MAX_UPLOAD_SIZE: z
@@ -29,6 +31,12 @@ export const ingestionGatewayConfigSchema = z.object({
     .default('24h')
     .transform(parseDuration)
     .refine((n) => n >= 1000, 'must be at least 1s'),
+  INGEST_UPLOAD_COMPLETE_LEASE: z
+    .string()
+    .regex(/^\s*\d+\s*(ms|s|m|h|d)\s*$/i, 'must be a duration such as 60s, 2m or 500ms')
+    .default('60s')
+    .transform(parseDuration)
+    .refine((n) => n >= 100, 'must be at least 100ms'),
 });
 export type IngestionGatewayConfig = z.infer<typeof ingestionGatewayConfigSchema>;
 export const INGESTION_GATEWAY_CONFIG = Symbol('INGESTION_GATEWAY_CONFIG');

@@ -16,7 +16,7 @@ import { UploadSessionStore } from './upload-sessions.store';
     {
       provide: UploadSessionStore,
       inject: [NATS_CONNECTION, IngestUploadStore, INGESTION_GATEWAY_CONFIG],
-      useFactory: (nc: NatsConnection, uploads: IngestUploadStore, config: IngestionGatewayConfig) => new UploadSessionStore(nc, uploads, config.INGEST_UPLOAD_SESSION_TTL),
+      useFactory: (nc: NatsConnection, uploads: IngestUploadStore, config: IngestionGatewayConfig) => new UploadSessionStore(nc, uploads, config.INGEST_UPLOAD_SESSION_TTL, config.INGEST_UPLOAD_COMPLETE_LEASE),
     },
   ],
 })

@@ -123,6 +123,18 @@ describe('upload session logic', () => {
     expect(() => checkComplete(session({ offset: 1000 }))).not.toThrow();
   });
 
+  it('takes over a session left completing once its lease ran out, and names the wait before', () => {
+    const completing = session({ offset: 1000, status: 'completing' });
+    const held = refusal(() => checkComplete(completing, { stateAgeMs: 15_000, leaseMs: 60_000 }));
+    expect(held.kind).toBe('conflict');
+    expect(held.details).toEqual({ status: 'completing', retryAfterMs: 45_000 });
+    expect(held.message).toMatch(/being completed by another request: retry in 45 s/);
+    expect(() => checkComplete(completing, { stateAgeMs: 60_000, leaseMs: 60_000 })).not.toThrow();
+    // The lease only concerns a completing session: a cancelled or short one is refused as before.
+    expect(refusal(() => checkComplete(session({ offset: 1000, status: 'cancelled' }), { stateAgeMs: 120_000, leaseMs: 60_000 })).kind).toBe('conflict');
+    expect(refusal(() => checkComplete(session({ offset: 10 }), { stateAgeMs: 120_000, leaseMs: 60_000 })).details).toEqual({ expectedOffset: 10, size: 1000 });
+  });
+
   it('finds parts of chunks cut short, and committed parts that do not match', () => {
     const s = session({ parts: [{ id: 'a', bytes: 10, chunks: 1 }, { id: 'b', bytes: 300_000, chunks: 3 }] });
     const sub = (p: string) => partSubject('ingest-uploads', ID, p);

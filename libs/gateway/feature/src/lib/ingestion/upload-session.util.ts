@@ -127,8 +127,31 @@ export function withPart(state: UploadSessionState, part: SessionPart, expiresAt
   return { ...state, offset: state.offset + part.bytes, parts: [...state.parts, part], expiresAt };
 }
 
-/** Checks that `complete` may run: open and every declared byte received. */
-export function checkComplete(state: UploadSessionState): void {
+/**
+ * How long a `completing` state holds: past it, another `complete` takes the session over (the
+ * gateway that ran the first one died in it). The job's creation is keyed by the session, so a
+ * takeover — even of a `complete` that is only slow — never starts a second job.
+ */
+export interface CompleteLease {
+  /** Milliseconds since the state was written. */
+  stateAgeMs: number;
+  leaseMs: number;
+}
+
+/**
+ * Checks that `complete` may run: open and every declared byte received, or `completing` for longer
+ * than the lease. A `completing` session within its lease → 409 with `details.retryAfterMs`.
+ */
+export function checkComplete(state: UploadSessionState, lease?: CompleteLease): void {
+  if (state.status === 'completing' && lease) {
+    if (lease.stateAgeMs >= lease.leaseMs) return;
+    const retryAfterMs = lease.leaseMs - Math.max(0, lease.stateAgeMs);
+    throw new IngestionException(
+      IngestionExceptionCode.UploadSessionStateConflict,
+      `Upload session ${state.id} is being completed by another request: retry in ${Math.ceil(retryAfterMs / 1000)} s (it is taken over then if that request died)`,
+      { status: state.status, retryAfterMs },
+    );
+  }
   if (state.status !== 'open') {
     throw new IngestionException(IngestionExceptionCode.UploadSessionStateConflict, `Upload session ${state.id} is ${state.status}: it cannot be completed`, { status: state.status });
   }

@@ -167,7 +167,7 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
     description:
       'Every declared byte must have been received (else 409 naming the offset). A SHA-256 declared at creation that differs → 400 INGESTION_CHECKSUM_MISMATCH, nothing ingested, the session deleted. ' +
       'A job refused (mapping, markings above the clearance) deletes the upload, as for `POST /ingest/jobs`; the ingestion service unreachable leaves the session open for another try. ' +
-      'Repeated on a completed session: 200 with its job.',
+      'Repeated on a completed session: 200 with its job. While another `complete` runs: 409 with `details.status` `completing` and `details.retryAfterMs`; a session left completing longer than `INGEST_UPLOAD_COMPLETE_LEASE` (its gateway died) is taken over, and answers the job the first `complete` may already have created, never a second one.',
   })
   @ApiCreatedResponse({ schema: openApi(jobSchema, 'output') })
   async complete(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<JobWithProgress> {
@@ -182,6 +182,8 @@ export class UploadSessionsController implements OnModuleInit, OnModuleDestroy {
         ...(s.params.mappingId !== undefined ? { mappingId: s.params.mappingId } : {}),
         ...(s.params.markings ? { markings: s.params.markings } : {}),
         ...(s.params.options ? { options: s.params.options } : {}),
+        // One job per session, however many times `complete` runs (retried, or taken over after a gateway died in it).
+        requestKey: `upload-session:${s.id}`,
       };
       return this.client.request(jobCreate, request, { timeoutMs: 30_000 });
     });

@@ -31,6 +31,8 @@ interface Loaded {
   state: UploadSessionState;
   /** Stream sequence of the state message: the next write expects it. */
   seq: number;
+  /** When the state message was written (ms since the epoch, the server's clock). */
+  at: number;
 }
 
 /** Kinds of a job creation failure after which the upload is kept and `complete` may be retried. */
@@ -73,6 +75,8 @@ export class UploadSessionStore {
     private readonly uploads: IngestUploadStore,
     /** Inactivity after which an open session and its parts are deleted. */
     readonly ttlMs: number,
+    /** How long a `completing` state holds before another `complete` takes it over (see `CompleteLease`). */
+    private readonly completeLeaseMs = 60_000,
     private readonly timeoutMs = 10_000,
   ) {
     this.js = nc.jetstream();
@@ -105,7 +109,7 @@ export class UploadSessionStore {
     const jsm = await this.jsm();
     try {
       const m = await jsm.streams.getMessage(this.stream, { last_by_subj: sessionSubject(this.bucket, id) });
-      return { state: m.json<UploadSessionState>(), seq: m.seq };
+      return { state: m.json<UploadSessionState>(), seq: m.seq, at: m.time.getTime() };
     } catch (error) {
       if (isNoMessage(error)) return null;
       throw error;
@@ -171,7 +175,7 @@ export class UploadSessionStore {
   /** The caller's session with its sequence (404 for anyone else). */
   private async loadOwned(caller: SessionCaller, id: string): Promise<Loaded> {
     const loaded = await this.load(id);
-    return { state: ownedBy(loaded?.state ?? null, id, caller.tenant, caller.subject), seq: loaded?.seq ?? 0 };
+    return { state: ownedBy(loaded?.state ?? null, id, caller.tenant, caller.subject), seq: loaded?.seq ?? 0, at: loaded?.at ?? Date.now() };
   }
 
   /**
@@ -218,14 +222,26 @@ export class UploadSessionStore {
    * A job refused (mapping, markings) → the object is removed and the session deleted, as a one-shot
    * upload's would be; a job creation that failed for a passing reason (ingestion unreachable) leaves
    * the session open with all its bytes, for another `complete`. A completed session answers a
-   * repeated `complete` with its job (`createdJob` null: read it by id).
+   * repeated `complete` with its job (`createdJob` null: read it by id). A session left `completing`
+   * for longer than the lease (its gateway died in `complete`) is taken over: `createJob` must be
+   * idempotent per session (the gateway sends the session id as the job's `requestKey`), so the job
+   * the dead gateway may already have created is the one answered.
    */
   async complete(caller: SessionCaller, id: string, createJob: (state: UploadSessionState) => Promise<Job>): Promise<{ state: UploadSessionState; job: Job | null }> {
     const loaded = await this.loadOwned(caller, id);
-    const state = loaded.state;
-    if (state.status === 'completed') return { state, job: null };
-    checkComplete(state);
-    let seq = await this.saveOrConflict({ ...state, status: 'completing' }, loaded.seq);
+    const state: UploadSessionState = { ...loaded.state, status: 'open' };
+    if (loaded.state.status === 'completed') return { state: loaded.state, job: null };
+    checkComplete(loaded.state, { stateAgeMs: Date.now() - loaded.at, leaseMs: this.completeLeaseMs });
+    let seq: number;
+    try {
+      seq = await this.save({ ...state, status: 'completing' }, loaded.seq);
+    } catch (error) {
+      if (!isWrongLastSequence(error)) throw error;
+      throw new IngestionException(IngestionExceptionCode.UploadSessionStateConflict, `Upload session ${id} is being completed by another request: retry shortly`, {
+        status: 'completing',
+        retryAfterMs: this.completeLeaseMs,
+      });
+    }
     const reopen = async () => {
       await this.save({ ...state, status: 'open', expiresAt: this.expiresAt() }, seq).catch(() => undefined);
     };

@@ -17,6 +17,7 @@ export class JobEntity {
   @Property({ type: 'text' }) status!: string;
   @Property({ type: 'text', nullable: true }) mapping?: string;
   @Property({ type: 'uuid', nullable: true }) mappingId?: string;
+  @Property({ type: 'text', nullable: true }) requestKey?: string;
   @Property({ type: 'text' }) level!: string;
   @Property({ type: 'text[]' }) compartments!: string[];
   @Property({ type: 'json' }) clearance!: unknown;

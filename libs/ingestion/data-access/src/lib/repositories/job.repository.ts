@@ -52,6 +52,8 @@ export interface NewJob {
   detected: Record<string, unknown>;
   createdBy: string;
   createdByName?: string;
+  /** The request's key (an upload session's id): unique per tenant. */
+  requestKey?: string;
 }
 
 /** A record to quarantine, as found by the reader or the mapping. */
@@ -229,10 +231,12 @@ export class JobNotOwnedError extends Error {}
 
 /** The SQL of jobs, their batches and their quarantined records. Every read for a caller is filtered by tenant and markings inside the query. */
 export class JobRepository {
-  async insert(sql: Sql, job: NewJob): Promise<JobRecord> {
+  /** Inserts the job; with a `requestKey` already used in the tenant, inserts nothing and returns undefined. */
+  async insert(sql: Sql, job: NewJob): Promise<JobRecord | undefined> {
     const rows = await sql.query<JobRow>(
-      `INSERT INTO job (id, tenant, source, file_name, object_name, object_size, sha256, format, status, mapping, mapping_id, level, compartments, clearance, options, detected, created_by, created_by_name)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
+      `INSERT INTO job (id, tenant, source, file_name, object_name, object_size, sha256, format, status, mapping, mapping_id, level, compartments, clearance, options, detected, created_by, created_by_name, request_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)
+       ON CONFLICT (tenant, request_key) WHERE request_key IS NOT NULL DO NOTHING
        RETURNING ${JOB_COLUMNS}`,
       [
         job.id,
@@ -252,9 +256,16 @@ export class JobRepository {
         JSON.stringify(job.detected),
         job.createdBy,
         job.createdByName ?? null,
+        job.requestKey ?? null,
       ],
     );
-    return toRecord(rows[0]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The tenant's job created under `requestKey`, unfiltered (the creator asks again: see `JobsService.create`). */
+  async byRequestKey(sql: Sql, tenant: string, requestKey: string): Promise<JobRecord | undefined> {
+    const rows = await sql.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM job WHERE tenant = ? AND request_key = ?`, [tenant, requestKey]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   /** A job by id, unfiltered (the service's own work). */
