@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, JSONCodec, NatsConnection } from 'nats';
@@ -9,6 +8,7 @@ import { ANALYTICS_DEADLETTER_ONTOLOGY, ANALYTICS_PROJECTOR_DURABLE } from '@vig
 import { ONTOLOGY_STREAM, RecordsChangedPayload, recordsChanged } from '@vigie/ontology-contracts';
 import { EventContract } from '@vigie/shared-contracts';
 import { ConsumerHold, DurableConsumer, setupConsumer, setupStreams } from '@vigie/shared-messaging';
+import { freePort } from '@vigie/shared-testing';
 import type { AnalyticsFeatureConfig } from './analytics-feature.config';
 import { ANALYTICS_PROJECTOR_CONSUMER, ontologyProjectorConsumerOptions, PROJECTOR_KNOWN_SUBJECTS } from './ontology-projector.service';
 import { ProjectionLagMonitor } from './projection-lag.monitor';
@@ -19,18 +19,6 @@ import { ProjectionLagMonitor } from './projection-lag.monitor';
 const codec = JSONCodec<unknown>();
 const NEWER_SUBJECT = 'ontology.v1.events.relation.reified';
 const newerPayload = z.object({ eventId: z.string(), reified: z.string() });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function page(n: number): RecordsChangedPayload {
   return recordsChanged.payload.parse({
