@@ -5,6 +5,7 @@ import {
   batchMessageId,
   classificationRank,
   createObjectRequestSchema,
+  historyActor,
   ingestBatchSchema,
   ingestBatchSubmitted,
   linkTypeSchema,
@@ -21,6 +22,12 @@ import {
 const provenance = { source: 'console' };
 
 describe('ontology contracts', () => {
+  it('keeps of an actor, for history, who and what kind only', () => {
+    const fromToken = { subject: 's-1', username: 'alice', kind: 'user' as const, roles: ['vigie-analyst'], clearance: 'TS', compartments: ['op-saphir'], clientId: 'vigie-console', expiresAt: 1 };
+    expect(historyActor(fromToken)).toEqual({ subject: 's-1', username: 'alice', kind: 'user' });
+    expect(historyActor({ subject: 'svc', kind: 'service' })).toEqual({ subject: 'svc', kind: 'service' });
+  });
+
   it('orders classification levels NP < DR < S < TS in one constant', () => {
     expect(CLASSIFICATION_LEVELS).toEqual(['NP', 'DR', 'S', 'TS']);
     expect(classificationRank('TS')).toBeGreaterThan(classificationRank('S'));

@@ -1,4 +1,4 @@
-import { Actor, PropertyEntry, Provenance, Purpose } from '@vigie/ontology-contracts';
+import { Actor, historyActor, PropertyEntry, Provenance, Purpose } from '@vigie/ontology-contracts';
 import { pgArray, Sql } from '../sql/ontology-database';
 import { LinkRow, ObjectRow } from './row.types';
 
@@ -167,7 +167,7 @@ export class IngestWriter {
         JSON.stringify(records.map((r) => ({ id: r.id, type: r.type, source_key: r.sourceKey, level_rank: r.levelRank, compartments: r.compartments, properties: r.properties, provenance: r.provenance, content_hash: r.contentHash, changed: r.changed }))),
         tenant,
         source,
-        JSON.stringify(actor),
+        JSON.stringify(historyActor(actor)),
         purpose ? JSON.stringify(purpose) : null,
       ],
     );
@@ -241,7 +241,7 @@ export class IngestWriter {
         ),
         tenant,
         source,
-        JSON.stringify(actor),
+        JSON.stringify(historyActor(actor)),
         purpose ? JSON.stringify(purpose) : null,
       ],
     );

@@ -1,4 +1,4 @@
-import { PropertyFilter } from '@vigie/ontology-contracts';
+import { historyActor, PropertyFilter } from '@vigie/ontology-contracts';
 import { SqlFragment } from '@vigie/shared-policy';
 import { pgArray, Sql } from '../sql/ontology-database';
 import { propertyScope, ReaderScope, visibleRow } from '../sql/scope';
@@ -182,7 +182,7 @@ export class LinkRepository {
     await sql.query(
       `INSERT INTO link_version (link_id, version, tenant, change, at, actor, purpose, provenance, level_rank, compartments, snapshot, changed_properties)
        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::text[], ?::jsonb, ?::text[])`,
-      [v.id, v.version, v.tenant, v.change, v.at, JSON.stringify(v.actor), v.purpose ? JSON.stringify(v.purpose) : null, JSON.stringify(v.provenance), v.levelRank, pgArray(v.compartments), JSON.stringify(v.snapshot), pgArray(v.changedProperties)],
+      [v.id, v.version, v.tenant, v.change, v.at, JSON.stringify(historyActor(v.actor)), v.purpose ? JSON.stringify(v.purpose) : null, JSON.stringify(v.provenance), v.levelRank, pgArray(v.compartments), JSON.stringify(v.snapshot), pgArray(v.changedProperties)],
     );
   }
 

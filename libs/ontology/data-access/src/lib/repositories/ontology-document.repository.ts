@@ -1,4 +1,4 @@
-import { Actor, OntologyDocument, Purpose } from '@vigie/ontology-contracts';
+import { Actor, historyActor, OntologyDocument, Purpose } from '@vigie/ontology-contracts';
 import type { LinkTypeUsage, PropertyUsage, TypeUsage } from '@vigie/ontology-domain';
 import { pgArray, Sql } from '../sql/ontology-database';
 
@@ -63,7 +63,7 @@ export class OntologyDocumentRepository {
     const rows = await sql.query(
       `INSERT INTO ontology_document (tenant, version, document, change, created_by, purpose) VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb)
        ON CONFLICT (tenant, version) DO NOTHING RETURNING version`,
-      [tenant, document.version, JSON.stringify(document), change === undefined ? null : JSON.stringify(change), JSON.stringify(actor), purpose ? JSON.stringify(purpose) : null],
+      [tenant, document.version, JSON.stringify(document), change === undefined ? null : JSON.stringify(change), JSON.stringify(historyActor(actor)), purpose ? JSON.stringify(purpose) : null],
     );
     return rows.length === 1;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Actor, PropertyEntry, ResolutionReason } from '@vigie/ontology-contracts';
+import { Actor, historyActor, PropertyEntry, ResolutionReason } from '@vigie/ontology-contracts';
 import { pgArray, Sql } from '../sql/ontology-database';
 
 export interface ResolutionKeyRow {
@@ -246,7 +246,7 @@ export class ResolutionRepository {
     const [row] = await sql.query<MergeRow>(
       `INSERT INTO merge (id, tenant, entity_id, member_ids, score, reasons, decided_by, actor, comment, moves)
        VALUES (?, ?, ?, ?::uuid[], ?, ?::jsonb, ?, ?::jsonb, ?, ?::jsonb) RETURNING ${MERGE_COLUMNS}`,
-      [mergeId, req.tenant, target, pgArray(memberIds), req.score, JSON.stringify(req.reasons), req.decidedBy, JSON.stringify(req.actor), req.comment ?? null, JSON.stringify(moved.map((objectId) => ({ objectId, from: moves.get(objectId) ?? null })))],
+      [mergeId, req.tenant, target, pgArray(memberIds), req.score, JSON.stringify(req.reasons), req.decidedBy, JSON.stringify(historyActor(req.actor)), req.comment ?? null, JSON.stringify(moved.map((objectId) => ({ objectId, from: moves.get(objectId) ?? null })))],
     );
     await sql.query(`UPDATE object SET entity_id = ? WHERE tenant = ? AND id = ANY(?::uuid[])`, [target, req.tenant, pgArray(moved)]);
     await sql.query(`UPDATE entity_membership SET removed_at = now() WHERE object_id = ANY(?::uuid[]) AND removed_at IS NULL`, [pgArray(moved)]);

@@ -60,6 +60,15 @@ describe('INGEST batches written idempotently (real PostgreSQL and NATS)', () =>
     });
     const links = await kit.links.list(analyst, { objectId: people.items[0]!.id, direction: 'out', filters: [], includeDeleted: false, limit: 10 });
     expect(links.items.map((l) => l.type).sort()).toEqual(['uses', 'works_for']);
+    // History keeps who wrote, not the writer's roles, clearance, compartments or token expiry.
+    const stored = await kit.db.read((sql) =>
+      sql.query<{ actor: Record<string, unknown> }>(
+        `SELECT actor FROM object_version WHERE tenant = ? UNION ALL SELECT actor FROM link_version WHERE tenant = ?`,
+        [tenant, tenant],
+      ),
+    );
+    expect(stored).toHaveLength(5);
+    for (const { actor } of stored) expect(actor).toEqual({ subject: ingestion.subject, username: 'service-account-vigie-ingestion', kind: 'user' });
   });
 
   it('a redelivered batch and the same records re-published under other message ids change nothing', async () => {
