@@ -10,6 +10,16 @@ export function parseByteSize(value: string): number {
   return Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1);
 }
 
+/** A duration setting ("24h", "30m", "90s", "500ms") read as milliseconds, at least `minMs`. */
+function duration(defaultValue: string, minMs: number, minLabel: string) {
+  return z
+    .string()
+    .regex(/^\s*\d+\s*(ms|s|m|h|d)\s*$/i, 'must be a duration such as 24h, 30m, 90s or 500ms')
+    .default(defaultValue)
+    .transform(parseDuration)
+    .refine((n) => n >= minMs, `must be at least ${minLabel}`);
+}
+
 /**
  * Settings of the gateway's ingestion routes. `INGEST_MAX_UPLOAD_SIZE`: the largest file one
  * upload may store (default 4gb); a larger upload is refused with 413 and nothing of it is kept.
@@ -25,18 +35,8 @@ export const ingestionGatewayConfigSchema = z.object({
     .default('4gb')
     .transform(parseByteSize)
     .refine((n) => n >= 1, 'must be at least 1 byte'),
-  INGEST_UPLOAD_SESSION_TTL: z
-    .string()
-    .regex(/^\s*\d+\s*(ms|s|m|h|d)\s*$/i, 'must be a duration such as 24h, 30m, 90s or 500ms')
-    .default('24h')
-    .transform(parseDuration)
-    .refine((n) => n >= 1000, 'must be at least 1s'),
-  INGEST_UPLOAD_COMPLETE_LEASE: z
-    .string()
-    .regex(/^\s*\d+\s*(ms|s|m|h|d)\s*$/i, 'must be a duration such as 60s, 2m or 500ms')
-    .default('60s')
-    .transform(parseDuration)
-    .refine((n) => n >= 100, 'must be at least 100ms'),
+  INGEST_UPLOAD_SESSION_TTL: duration('24h', 1000, '1s'),
+  INGEST_UPLOAD_COMPLETE_LEASE: duration('60s', 100, '100ms'),
 });
 export type IngestionGatewayConfig = z.infer<typeof ingestionGatewayConfigSchema>;
 export const INGESTION_GATEWAY_CONFIG = Symbol('INGESTION_GATEWAY_CONFIG');
