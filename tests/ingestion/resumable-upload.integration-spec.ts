@@ -25,6 +25,27 @@ afterAll(async () => {
   await nc?.drain();
 });
 
+/**
+ * A second gateway (same build, NATS and Keycloak) with `overrides`, started before the enclosing
+ * describe's tests and stopped after them; `base` is its URL once started.
+ */
+function privateGateway(overrides: Record<string, string>): { readonly base: string } {
+  let child: ChildProcess | undefined;
+  const handle = { base: '' };
+  beforeAll(async () => {
+    const [httpPort, healthPort] = [await freePort(), await freePort()];
+    handle.base = `http://127.0.0.1:${httpPort}`;
+    child = await startPrivateGateway(httpPort, healthPort, overrides);
+  }, 90_000);
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
+  });
+  return handle;
+}
+
 async function open(token: string, data: Buffer, extra: Record<string, unknown> = {}): Promise<SessionBody> {
   const r = await sessionApi(token, '', { method: 'POST', json: { fileName: 'people.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING, ...extra } });
   expect(r.status).toBe(201);
@@ -200,66 +221,38 @@ describe('resumable uploads: refusals', () => {
 
 describe('resumable uploads: expiry (INGEST_UPLOAD_SESSION_TTL)', () => {
   // A second gateway (same build, NATS and Keycloak) whose sessions expire after 2 s.
-  let gateway: ChildProcess | undefined;
-  let base: string;
-
-  beforeAll(async () => {
-    const [httpPort, healthPort] = [await freePort(), await freePort()];
-    base = `http://127.0.0.1:${httpPort}`;
-    gateway = await startPrivateGateway(httpPort, healthPort, { INGEST_UPLOAD_SESSION_TTL: '2s' });
-  }, 90_000);
-
-  afterAll(async () => {
-    if (gateway && gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway!.once('exit', r));
-    }
-  });
+  const gateway = privateGateway({ INGEST_UPLOAD_SESSION_TTL: '2s' });
 
   it('deletes an abandoned session and its chunks once it has been idle for the TTL', async () => {
     const data = peopleCsv(5000, 560_000);
-    const created = await sessionApi(ingest, '', { method: 'POST', base, json: { fileName: 'p.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING } });
+    const created = await sessionApi(ingest, '', { method: 'POST', base: gateway.base, json: { fileName: 'p.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING } });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(Date.parse(created.body.expiresAt) - Date.now()).toBeLessThanOrEqual(2000);
-    const sent = await sessionApi(ingest, `/${id}`, { method: 'PATCH', base, bytes: data.subarray(0, 140_000), offset: 0 });
+    const sent = await sessionApi(ingest, `/${id}`, { method: 'PATCH', base: gateway.base, bytes: data.subarray(0, 140_000), offset: 0 });
     expect(sent.status).toBe(200);
     expect(Object.values(await storedParts(nc, id))).toEqual([2]);
     const deadline = Date.now() + 15_000;
     while ((await stateStored(nc, id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(await stateStored(nc, id)).toBe(false);
     expect(await storedParts(nc, id)).toEqual({});
-    expect((await sessionApi(ingest, `/${id}`, { base })).status).toBe(404);
+    expect((await sessionApi(ingest, `/${id}`, { base: gateway.base })).status).toBe(404);
   }, 60_000);
 });
 
 describe('resumable uploads: a gateway that died in complete (INGEST_UPLOAD_COMPLETE_LEASE)', () => {
   // A second gateway (same build, NATS and Keycloak) whose completing sessions are taken over after 1 s.
-  let gateway: ChildProcess | undefined;
-  let base: string;
-
-  beforeAll(async () => {
-    const [httpPort, healthPort] = [await freePort(), await freePort()];
-    base = `http://127.0.0.1:${httpPort}`;
-    gateway = await startPrivateGateway(httpPort, healthPort, { INGEST_UPLOAD_COMPLETE_LEASE: '1s' });
-  }, 90_000);
-
-  afterAll(async () => {
-    if (gateway && gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway!.once('exit', r));
-    }
-  });
+  const gateway = privateGateway({ INGEST_UPLOAD_COMPLETE_LEASE: '1s' });
 
   async function sentWhole(data: Buffer, source: string): Promise<string> {
-    const created = await sessionApi(ingest, '', { method: 'POST', base, json: { fileName: 'people.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING, source, sha256: sha256(data) } });
+    const created = await sessionApi(ingest, '', { method: 'POST', base: gateway.base, json: { fileName: 'people.csv', size: data.length, format: 'csv', mapping: PEOPLE_MAPPING, source, sha256: sha256(data) } });
     expect(created.status).toBe(201);
-    const sent = await sessionApi(ingest, `/${created.body.id}`, { method: 'PATCH', base, bytes: data, offset: 0 });
+    const sent = await sessionApi(ingest, `/${created.body.id}`, { method: 'PATCH', base: gateway.base, bytes: data, offset: 0 });
     expect(sent.status).toBe(200);
     return created.body.id;
   }
 
-  const complete = (id: string) => sessionApi<JobView & ErrorBody>(ingest, `/${id}/complete`, { method: 'POST', base });
+  const complete = (id: string) => sessionApi<JobView & ErrorBody>(ingest, `/${id}/complete`, { method: 'POST', base: gateway.base });
   const jobsOf = async (source: string) => (await api<{ items: JobView[] }>(`/ingest/jobs?source=${source}`, ingest)).body.items.map((j) => j.id);
 
   it('holds a completing session for the lease, then takes it over: one job, with the whole file', async () => {
@@ -303,7 +296,7 @@ describe('resumable uploads: a gateway that died in complete (INGEST_UPLOAD_COMP
     const again = await complete(id);
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
-    expect((await sessionApi(ingest, `/${id}`, { base })).body).toMatchObject({ status: 'completed', jobId: first.body.id });
+    expect((await sessionApi(ingest, `/${id}`, { base: gateway.base })).body).toMatchObject({ status: 'completed', jobId: first.body.id });
     expect(await jobsOf(source)).toEqual([first.body.id]);
     expect((await waitJob(ingest, first.body.id, 120_000)).counts).toMatchObject({ read: 50, written: 50 });
   }, 180_000);
