@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '@vigie/shared-persistence';
 import { Actor, historyActor, PropertyEntry, ResolutionReason } from '@vigie/ontology-contracts';
 import { pgArray, Sql } from '../sql/ontology-database';
 
@@ -230,7 +230,7 @@ export class ResolutionRepository {
     let target = entities[0]?.[0];
     if (target && members.every((m) => m.entity_id === target)) return undefined;
     if (!target) {
-      target = randomUUID();
+      target = timeOrderedId();
       await sql.query(`INSERT INTO entity (id, tenant, object_type) VALUES (?, ?, ?)`, [target, req.tenant, req.objectType]);
     }
     const others = entities.slice(1).map(([id]) => id);
@@ -241,7 +241,7 @@ export class ResolutionRepository {
     for (const m of members) if (m.entity_id !== target) moves.set(m.id, m.entity_id);
     for (const f of followers) moves.set(f.id, f.entity_id);
     const moved = [...moves.keys()];
-    const mergeId = randomUUID();
+    const mergeId = timeOrderedId();
     const memberIds = [...new Set([...members.map((m) => m.id), ...moved])];
     const [row] = await sql.query<MergeRow>(
       `INSERT INTO merge (id, tenant, entity_id, member_ids, score, reasons, decided_by, actor, comment, moves)
@@ -306,7 +306,7 @@ export class ResolutionRepository {
       const existing = entities[0]?.[0];
       if (existing && members.every((m) => m.entity_id === existing)) return;
       otherEntities.push(...entities.slice(1).map(([id]) => id));
-      plans.push({ index, req, mergeId: randomUUID(), target: existing ?? randomUUID(), isNew: !existing, memberIds: [], moved: [], moves: [], present: members.map((m) => m.id) });
+      plans.push({ index, req, mergeId: timeOrderedId(), target: existing ?? timeOrderedId(), isNew: !existing, memberIds: [], moved: [], moves: [], present: members.map((m) => m.id) });
     });
     if (plans.length) {
       const followers = otherEntities.length
@@ -439,7 +439,7 @@ export class ResolutionRepository {
        SELECT r.id, ?, r.object_type, r.left_id, r.right_id, r.score, r.reasons
        FROM jsonb_to_recordset(?::jsonb) AS r(id uuid, object_type text, left_id uuid, right_id uuid, score float8, reasons jsonb)
        ON CONFLICT DO NOTHING RETURNING id`,
-      [tenant, JSON.stringify(reviews.map((r) => ({ id: randomUUID(), object_type: r.objectType, left_id: r.leftId, right_id: r.rightId, score: r.score, reasons: r.reasons })))],
+      [tenant, JSON.stringify(reviews.map((r) => ({ id: timeOrderedId(), object_type: r.objectType, left_id: r.leftId, right_id: r.rightId, score: r.score, reasons: r.reasons })))],
     );
     return rows.length;
   }

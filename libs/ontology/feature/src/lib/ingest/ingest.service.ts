@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '@vigie/shared-persistence';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@vigie/shared-auth';
 import {
@@ -184,7 +184,7 @@ export class IngestService {
         return fail((error as OntologyException).code ?? 'INVALID_PROPERTIES', (error as Error).message);
       }
       objects.push({
-        id: randomUUID(),
+        id: timeOrderedId(),
         type: type.name,
         typeDef: type,
         sourceKey: o.sourceKey,
@@ -279,7 +279,7 @@ export class IngestService {
         const validFrom = l.validFrom ?? null;
         const validTo = l.validTo ?? null;
         links.push({
-          id: randomUUID(),
+          id: timeOrderedId(),
           type: type.name,
           sourceKey,
           fromId: from.id,

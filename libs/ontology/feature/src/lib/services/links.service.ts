@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '@vigie/shared-persistence';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@vigie/shared-auth';
 import { AuditAction } from '@vigie/audit-contracts';
@@ -64,7 +64,7 @@ export class LinksService {
     assertValidity(type, req.validFrom, req.validTo);
     const { values } = assertValidProperties(type, req.properties, 'create');
     const properties = newEntries(actor, type, values, markings, req.propertyMarkings, req.provenance);
-    const id = randomUUID();
+    const id = timeOrderedId();
     await this.db.transaction(async (sql) => {
       const [from, to] = await Promise.all([this.objects.findVisible(sql, actor, req.fromId), this.objects.findVisible(sql, actor, req.toId)]);
       for (const [end, row, oid] of [['fromId', from, req.fromId], ['toId', to, req.toId]] as const) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '@vigie/shared-persistence';
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@vigie/shared-auth';
 import { AuditAction } from '@vigie/audit-contracts';
@@ -104,7 +104,7 @@ export class ObjectsService {
     const properties = newEntries(actor, type, values, markings, req.propertyMarkings, req.provenance);
     const now = new Date();
     const row: ObjectRow = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       tenant: actor.tenant,
       type: type.name,
       source: req.provenance.source,
