@@ -50,7 +50,7 @@ function schemaKeys(text: string, exportName?: string): string[] {
     const end = text.indexOf('\nexport ', start + 1);
     source = text.slice(start, end < 0 ? undefined : end);
   }
-  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*(?:z\b|secret\(|port\b|url\(|flag\b|postgresUrl\b|databaseConfigSchema\b)/gm)].map((m) => m[1]!);
+  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*(?:z\b|secret\(|port\b|url\(|flag\b|postgresUrl\b|databaseConfigSchema\b|duration\(|byteSize\b)/gm)].map((m) => m[1]!);
 }
 
 const envNames = (objects: K8sObject[], service: string) => {
@@ -62,8 +62,8 @@ describe('the chart covers the services\' config schemas', () => {
   const objects = renderChart();
 
   it('reads the keys of a schema source', () => {
-    const source = "export const s = z.object({\n  /** doc */\n  A_B: z.string(),\n  SECRET_X: secret(z.string().optional()),\n  lower: z.string(),\n  CC: port,\n});\nexport const t = z.object({\n  OTHER: z.string(),\n});";
-    expect(schemaKeys(source)).toEqual(['A_B', 'SECRET_X', 'CC', 'OTHER']);
+    const source = "export const s = z.object({\n  /** doc */\n  A_B: z.string(),\n  SECRET_X: secret(z.string().optional()),\n  lower: z.string(),\n  CC: port,\n  TTL: duration('24h', 1000, '1s'),\n  SIZE: byteSize.optional(),\n});\nexport const t = z.object({\n  OTHER: z.string(),\n});";
+    expect(schemaKeys(source)).toEqual(['A_B', 'SECRET_X', 'CC', 'TTL', 'SIZE', 'OTHER']);
     expect(schemaKeys(source, 't')).toEqual(['OTHER']);
     expect(() => schemaKeys(source, 'u')).toThrow('no export u');
   });
