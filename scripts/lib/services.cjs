@@ -72,6 +72,8 @@ function serviceEnv(name, stack = loadStackEnv(), overrides = {}) {
     OTEL_LOGS_EXPORTER: 'none',
   };
   if (s.httpPort) env.HTTP_PORT = String(s.httpPort);
+  // The store limit nats-server was started with: health reports JetStream degraded from 90 % used.
+  if (stack.NATS_JETSTREAM_MAX_STORAGE) env.NATS_JETSTREAM_MAX_STORAGE = stack.NATS_JETSTREAM_MAX_STORAGE;
   if (s.db) {
     env.DATABASE_URL = stack[`VIGIE_DB_URL_${upper}`];
     env.DATABASE_SCHEMA = name;

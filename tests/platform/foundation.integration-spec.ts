@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewayUrl, launcher, serviceHealthUrl } from '@vigie/shared-testing';
+import { freePort, gatewayUrl, launcher, serviceHealthUrl, startPrivateGateway } from '@vigie/shared-testing';
 
 const NATS_SERVICES = ['identity', 'ingestion', 'ontology', 'analytics', 'audit'];
 
@@ -61,6 +61,26 @@ describe('the platform on the local stack', () => {
     expect(deps['postgresql']).toMatchObject({ status: 'up', version: expect.stringMatching(/^\d+\.\d+/) });
     expect(deps['nats-jetstream']).toMatchObject({ status: 'up', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(deps['keycloak']).toMatchObject({ status: 'up', version: expect.stringMatching(/^\d+\.\d+/) });
+  });
+
+  it('GET /api/v1/health is degraded, saying what to do, when JetStream stores 90 % of its configured store; the gateway stays ready', async () => {
+    const [httpPort, healthPort] = [await freePort(), await freePort()];
+    // A gateway told the store holds 1 KiB: whatever the stack's streams hold is above 90 % of it.
+    const gateway = await startPrivateGateway(httpPort, healthPort, { NATS_JETSTREAM_MAX_STORAGE: '1K' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/health`);
+      const body = (await res.json()) as { status: string; services: Record<string, { status: string }>; dependencies: { name: string; status: string; error?: string; storageBytes?: number; storageLimitBytes?: number }[] };
+      expect(res.status).toBe(503);
+      expect(body.status).toBe('degraded');
+      const jetstream = body.dependencies.find((d) => d.name === 'nats-jetstream');
+      expect(jetstream).toMatchObject({ status: 'degraded', storageLimitBytes: 1024, storageBytes: expect.any(Number) });
+      expect(jetstream?.error).toMatch(/^JetStream store .* used \(100 %\): when it is full, imports, audit and change events wait \(nothing is lost\)/);
+      // The services run with the stack's real limit (8 GB): up.
+      for (const name of NATS_SERVICES) expect(body.services[name]).toMatchObject({ status: 'up' });
+      expect((await fetch(`http://127.0.0.1:${healthPort}/health/ready`)).status).toBe(200);
+    } finally {
+      gateway.kill('SIGTERM');
+    }
   });
 
   it('serves the OpenAPI document and its UI under /api/docs', async () => {

@@ -150,6 +150,10 @@ natsUser and databaseKey are optional (the service's own by default).
 - name: NATS_USER
   value: {{ index $v.nats.users $natsUser | quote }}
 {{ include "vigie.secretEnv" (dict "name" "NATS_PASSWORD" "secret" $v.nats.existingSecret "key" (index $v.nats.secretKeys $natsUser)) }}
+{{- with $v.nats.jetstreamMaxStorage }}
+- name: NATS_JETSTREAM_MAX_STORAGE
+  value: {{ . | quote }}
+{{- end }}
 {{- with $v.config.otelExporterOtlpEndpoint }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ . | quote }}

@@ -16,6 +16,7 @@ write_stack_env() {
     echo "VIGIE_DB_URL_AUDIT_WRITER=postgres://vigie_audit_writer:$(pg_role_password audit_writer)@127.0.0.1:$VIGIE_PG_PORT/$PG_DB"
     echo "NATS_URL=nats://127.0.0.1:$VIGIE_NATS_PORT"
     echo "NATS_MONITOR_URL=$(nats_monitor_url)"
+    echo "NATS_JETSTREAM_MAX_STORAGE=$NATS_MAX_FILE_STORE"
     for user in $(nats_users); do
       upper="$(printf '%s' "$user" | tr '[:lower:]-' '[:upper:]_')"
       echo "VIGIE_NATS_PASSWORD_$upper=$(secret "nats-$user")"

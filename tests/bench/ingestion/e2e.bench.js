@@ -23,7 +23,9 @@
 // The per-record path stores ≈ 16 GB per million rows (PostgreSQL tables, WAL, JetStream: measured
 // on the 5M attempt of 2026-11-29, which filled the disk at 1.64M rows and took services down
 // with it): the bench refuses to start when the state dir's filesystem has less free space than the
-// run needs (--gb-per-million-rows, --skip-disk-check). While the job runs it prints a progress line
+// run needs (--gb-per-million-rows, --skip-disk-check),
+// or nats-server's JetStream store less room than the run's streams need (--jetstream-gb-per-million-rows).
+// While the job runs it prints a progress line
 // to stderr every minute (rows written, rate, RSS of every service), and when it fails it still
 // prints the figures gathered so far as JSON (`partial`).
 //   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest] [--allow-shared] [--no-drain]
@@ -233,7 +235,27 @@ async function drain(completedAt, timeoutMs) {
 /** What a run had gathered when it failed: printed with the error. */
 const partial = { rows: ROWS, job: null, elapsedSeconds: null, progress: [] };
 
+// JetStream keeps ≈ 2.6 GB per million imported rows (the ONTOLOGY stream's change events for its
+// 30 days, ≈ 2.2 kB per row, the AUDIT stream and the upload itself; 8.6 GB at 3.27M rows on the
+// seventh stop's 5M attempt, which waited 7 min when the 8 GB store was full).
+const JETSTREAM_GB_PER_MILLION_ROWS = Number(arg('jetstream-gb-per-million-rows', 2.6));
+
+/** Refuses to start when nats-server's store (its monitoring endpoint says its limit and use) cannot hold the run. */
+async function checkJetStreamRoom() {
+  if (process.argv.includes('--skip-disk-check') || !stack.NATS_MONITOR_URL) return;
+  const jsz = await fetch(`${stack.NATS_MONITOR_URL}/jsz`).then((r) => r.json());
+  const roomGb = (jsz.config.max_storage - jsz.storage) / 1e9;
+  const needGb = (ROWS / 1e6) * JETSTREAM_GB_PER_MILLION_ROWS;
+  if (roomGb < needGb) {
+    console.error(
+      `e2e.bench: ${ROWS} rows need ≈ ${needGb.toFixed(1)} GB of JetStream store (${JETSTREAM_GB_PER_MILLION_ROWS} GB per million rows), nats-server has ${roomGb.toFixed(1)} GB left of ${(jsz.config.max_storage / 1e9).toFixed(1)}: restart it with a larger store (bash scripts/stack/down.sh nats; VIGIE_NATS_MAX_FILE_STORE=40GB bash scripts/stack/up.sh nats), or pass --skip-disk-check`,
+    );
+    process.exit(2);
+  }
+}
+
 async function main() {
+  await checkJetStreamRoom();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-ingest-bench-'));
   const file = path.join(dir, 'people.csv');
   const tag = randomBytes(4).toString('hex');

@@ -46,7 +46,7 @@ export function AboutPage() {
                   </th>
                   <td>
                     <span className={`status status-${service.status}`}>{statusText(t, service.status)}</span>
-                    {service.error && <span className="muted"> {service.error}</span>}
+                    {service.error && <span className="muted"> {service.error.message}</span>}
                   </td>
                   <td>{ms(service.latencyMs)}</td>
                   <td>
@@ -54,6 +54,7 @@ export function AboutPage() {
                       {(service.dependencies ?? []).map((dep) => (
                         <li key={dep.name}>
                           {dep.name}: <span className={`status status-${dep.status}`}>{statusText(t, dep.status)}</span> {dep.version && <span className="muted">{dep.version}</span>} {ms(dep.latencyMs)}
+                          {dep.error && <p className="dependency-problem">{dep.error}</p>}
                         </li>
                       ))}
                     </ul>

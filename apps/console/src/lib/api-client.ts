@@ -103,13 +103,16 @@ export interface ServiceHealth {
   version?: string;
   latencyMs?: number;
   dependencies?: HealthDependency[];
-  error?: string;
+  /** Why the gateway could not get the service's report. */
+  error?: { code: string; message: string };
 }
 
 export interface PlatformHealth {
   status: string;
   version: string;
   services: Record<string, ServiceHealth>;
+  /** NATS JetStream (as the gateway sees it), PostgreSQL and Keycloak. */
+  dependencies?: HealthDependency[];
 }
 
 export interface VersionChangeProperty {

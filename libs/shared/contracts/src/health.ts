@@ -3,10 +3,14 @@ import { defineRequest, ServiceName } from './contract';
 
 export const dependencyHealthSchema = z.object({
   name: z.string(),
-  status: z.enum(['up', 'down']),
+  /** `degraded`: reachable and serving, with a problem an operator must act on (the `error` says which). */
+  status: z.enum(['up', 'degraded', 'down']),
   version: z.string().optional(),
   latencyMs: z.number().optional(),
   error: z.string().optional(),
+  /** JetStream: bytes stored, and the store's limit when known. */
+  storageBytes: z.number().optional(),
+  storageLimitBytes: z.number().optional(),
 });
 
 export const serviceHealthSchema = z.object({

@@ -10,6 +10,7 @@ import { ontologyHealthCheck } from '@vigie/ontology-contracts';
 import { VIGIE_VERSION } from '@vigie/shared-config';
 import { DependencyHealth, ErrorKind, PlatformErrorCode, PlatformException, RequestContract, ServiceHealth, VigieException } from '@vigie/shared-contracts';
 import { NATS_CONNECTION, ServiceClient } from '@vigie/shared-messaging';
+import { checkJetStream } from '@vigie/shared-service';
 import { currentTraceId } from '@vigie/shared-telemetry';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 
@@ -22,7 +23,7 @@ const SERVICE_HEALTH: Record<string, RequestContract> = {
 };
 
 export interface ServiceHealthEntry {
-  status: 'up' | 'down';
+  status: ServiceHealth['status'];
   version?: string;
   latencyMs: number;
   error?: { code: string; message: string };
@@ -49,7 +50,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Health of the platform: every service over NATS, PostgreSQL, NATS JetStream and Keycloak, with versions' })
   @ApiOkResponse({ description: 'Everything is up' })
-  @ApiServiceUnavailableResponse({ description: 'A service or a dependency is down; the body says which' })
+  @ApiServiceUnavailableResponse({ description: 'A service or a dependency is down or degraded (JetStream’s store nearly full); the body says which' })
   async platform(@Res() res: Response): Promise<void> {
     const entries = await Promise.all(Object.keys(SERVICE_HEALTH).map(async (name) => [name, await this.checkService(name)] as const));
     const services = Object.fromEntries(entries);
@@ -61,7 +62,8 @@ export class HealthController {
     ];
     const servicesDown = entries.filter(([, e]) => e.status === 'down').length;
     const depsDown = dependencies.filter((d) => d.status === 'down').length;
-    const status: PlatformHealth['status'] = servicesDown === 0 && depsDown === 0 ? 'up' : servicesDown === entries.length ? 'down' : 'degraded';
+    const degraded = entries.some(([, e]) => e.status === 'degraded') || dependencies.some((d) => d.status === 'degraded');
+    const status: PlatformHealth['status'] = servicesDown === entries.length ? 'down' : servicesDown > 0 || depsDown > 0 || degraded ? 'degraded' : 'up';
     const body: PlatformHealth = { status, version: VIGIE_VERSION, traceId: currentTraceId(), services, dependencies };
     res.status(status === 'up' ? 200 : 503).json(body);
   }
@@ -81,22 +83,15 @@ export class HealthController {
     const started = performance.now();
     try {
       const report = (await this.client.request(SERVICE_HEALTH[name], {}, { timeoutMs: this.config.HEALTH_TIMEOUT_MS })) as ServiceHealth;
-      return { status: report.status === 'up' ? 'up' : 'down', version: report.version, latencyMs: ms(started), dependencies: report.dependencies };
+      return { status: report.status, version: report.version, latencyMs: ms(started), dependencies: report.dependencies };
     } catch (error) {
       const e = error instanceof VigieException ? { code: error.code, message: error.message } : { code: PlatformErrorCode.Internal, message: String(error) };
       return { status: 'down', latencyMs: ms(started), error: e };
     }
   }
 
-  private async checkNats(): Promise<DependencyHealth> {
-    const started = performance.now();
-    try {
-      const jsm = await this.nc.jetstreamManager({ timeout: this.config.HEALTH_TIMEOUT_MS });
-      await jsm.getAccountInfo();
-      return { name: 'nats-jetstream', status: 'up', version: this.nc.info?.version, latencyMs: ms(started) };
-    } catch (error) {
-      return { name: 'nats-jetstream', status: 'down', latencyMs: ms(started), error: (error as Error).message };
-    }
+  private checkNats(): Promise<DependencyHealth> {
+    return checkJetStream(this.nc, { timeoutMs: this.config.HEALTH_TIMEOUT_MS, maxStorageBytes: this.config.NATS_JETSTREAM_MAX_STORAGE });
   }
 
   private async checkKeycloak(): Promise<DependencyHealth> {

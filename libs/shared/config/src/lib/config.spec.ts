@@ -16,6 +16,18 @@ describe('loadConfig', () => {
     expect(config.REQUEST_TIMEOUT_MS).toBe(5000);
   });
 
+  it('reads the JetStream store limit as bytes, in the units nats-server and Kubernetes write, and names a size it cannot read', () => {
+    const read = (value: string) => loadConfig('ontology', schema, { ...valid, NATS_JETSTREAM_MAX_STORAGE: value }).NATS_JETSTREAM_MAX_STORAGE;
+    expect(read('8GB')).toBe(8 * 1024 ** 3);
+    expect(read('100Gi')).toBe(100 * 1024 ** 3);
+    expect(read('512m')).toBe(512 * 1024 ** 2);
+    expect(read('1.5T')).toBe(1.5 * 1024 ** 4);
+    expect(read('1048576')).toBe(1048576);
+    expect(loadConfig('ontology', schema, valid).NATS_JETSTREAM_MAX_STORAGE).toBeUndefined();
+    expect(() => read('eight gigs')).toThrow('NATS_JETSTREAM_MAX_STORAGE is invalid: must be a size such as 8GB, 100Gi, 512M or a number of bytes (got "eight gigs")');
+    expect(() => read('8XB')).toThrow('NATS_JETSTREAM_MAX_STORAGE is invalid');
+  });
+
   it('names a missing variable', () => {
     const env: Record<string, string> = { ...valid };
     delete env['DATABASE_URL'];

@@ -22,6 +22,22 @@ export class ConfigException extends Error {
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, ki: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mi: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gi: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, ti: 1024 ** 4, tib: 1024 ** 4 };
+
+/**
+ * A size read as bytes: `8GB`, `100Gi`, `512M`, `1048576`. Units are powers of 1024 whichever way
+ * they are spelled — as nats-server reads `max_file_store` and as Kubernetes reads `Gi`.
+ */
+export const byteSize = z.string().transform((value, ctx) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    ctx.addIssue({ code: 'custom', message: `must be a size such as 8GB, 100Gi, 512M or a number of bytes (got "${value}")` });
+    return z.NEVER;
+  }
+  return Math.round(Number(match[1]) * unit);
+});
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
     try {
@@ -46,6 +62,11 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
   /** Replicas of each JetStream stream, used by `setup-streams`: 1 locally, 3 on a NATS cluster. */
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /**
+   * The NATS servers' JetStream file store limit (`max_file_store`): with it, health reports
+   * JetStream `degraded` from 90 % used — before a full store makes imports and audit wait.
+   */
+  NATS_JETSTREAM_MAX_STORAGE: byteSize.optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   VIGIE_TRACE_FILE: z.string().min(1).optional(),
 });

@@ -21,4 +21,12 @@ describe('HealthService', () => {
     expect(report.status).toBe('down');
     expect(report.dependencies[0]).toMatchObject({ name: 'postgresql', error: 'ECONNREFUSED' });
   });
+
+  it('is degraded, not down, when a dependency is degraded and none is down', async () => {
+    const nearlyFull = { name: 'nats-jetstream', status: 'degraded' as const, error: 'JetStream store 7.30 GiB of 8.00 GiB used (91 %)…' };
+    const degraded = await new HealthService(identity, [{ check: async () => ({ name: 'postgresql', status: 'up' as const }) }, { check: async () => nearlyFull }]).report();
+    expect(degraded.status).toBe('degraded');
+    const down = await new HealthService(identity, [{ check: async () => ({ name: 'postgresql', status: 'down' as const }) }, { check: async () => nearlyFull }]).report();
+    expect(down.status).toBe('down');
+  });
 });

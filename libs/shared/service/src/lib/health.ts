@@ -27,11 +27,11 @@ export class HealthService {
 
   async report(): Promise<ServiceHealth> {
     const dependencies = await Promise.all(this.indicators.map((i) => i.check()));
-    const down = dependencies.filter((d) => d.status === 'down').length;
+    const worst = dependencies.some((d) => d.status === 'down') ? 'down' : dependencies.some((d) => d.status === 'degraded') ? 'degraded' : 'up';
     return {
       service: this.identity.service,
       version: this.identity.version,
-      status: down === 0 ? 'up' : 'down',
+      status: worst,
       uptimeSeconds: Math.round((Date.now() - this.identity.startedAt) / 1000),
       traceId: currentTraceId(),
       dependencies,
@@ -56,7 +56,8 @@ export class HealthHttpController {
   @Get(['health', 'health/ready'])
   async ready(@Res() res: Response): Promise<void> {
     const report = await this.health.report();
-    res.status(report.status === 'up' ? 200 : 503).json(report);
+    // Degraded is still ready: the service serves, an operator has something to do.
+    res.status(report.status === 'down' ? 503 : 200).json(report);
   }
 
   @Get('metrics')

@@ -20,7 +20,7 @@ import { DatabaseHealthIndicator } from './database-health.indicator';
 import { runShutdown } from './graceful-shutdown';
 import { HEALTH_INDICATORS, HealthHttpController, HealthIndicator, healthRpcController, HealthService, SERVICE_IDENTITY } from './health';
 import { MetricsInterceptor } from './metrics.interceptor';
-import { NatsHealthIndicator } from './nats-health.indicator';
+import { JETSTREAM_STORAGE_LIMIT, NatsHealthIndicator } from './nats-health.indicator';
 import { PinoNestLogger } from './pino-nest.logger';
 
 type BaseConfig = z.infer<typeof baseConfigSchema>;
@@ -51,6 +51,7 @@ function rootModule<C extends BaseConfig>(def: NatsServiceDefinition<C>, config:
   const providers: Provider[] = [
     { provide: ServiceMetrics, useValue: metrics },
     { provide: SERVICE_IDENTITY, useValue: { service: def.service, version: def.version, startedAt: Date.now() } },
+    { provide: JETSTREAM_STORAGE_LIMIT, useValue: config.NATS_JETSTREAM_MAX_STORAGE ?? null },
     ...indicatorTypes,
     { provide: HEALTH_INDICATORS, inject: indicatorTypes, useFactory: (...indicators: HealthIndicator[]) => indicators },
     HealthService,
