@@ -74,7 +74,7 @@ describe('the platform on the local stack', () => {
       expect(body.status).toBe('degraded');
       const jetstream = body.dependencies.find((d) => d.name === 'nats-jetstream');
       expect(jetstream).toMatchObject({ status: 'degraded', storageLimitBytes: 1024, storageBytes: expect.any(Number) });
-      expect(jetstream?.error).toMatch(/^JetStream store .* used \(100 %\): when it is full, imports, audit and change events wait \(nothing is lost\)/);
+      expect(jetstream?.error).toMatch(/^JetStream store .* used \(100 %\): when it is full, every audited act is refused \(the audit log cannot record it\) and imports and change events wait \(nothing is lost\)/);
       // The services run with the stack's real limit (8 GB): up.
       for (const name of NATS_SERVICES) expect(body.services[name]).toMatchObject({ status: 'up' });
       expect((await fetch(`http://127.0.0.1:${healthPort}/health/ready`)).status).toBe(200);

@@ -8,7 +8,7 @@ import { I18nProvider } from './i18n-context';
 import { Services, ServicesContext } from './services-context';
 
 const NEARLY_FULL =
-  "JetStream store 7.30 GiB of 8.00 GiB used (91 %): when it is full, imports, audit and change events wait (nothing is lost) until there is room — raise the NATS servers' max_file_store (and NATS_JETSTREAM_MAX_STORAGE) or shorten the streams' retention";
+  "JetStream store 7.30 GiB of 8.00 GiB used (91 %): when it is full, every audited act is refused (the audit log cannot record it) and imports and change events wait (nothing is lost) until there is room — raise the NATS servers' max_file_store (and NATS_JETSTREAM_MAX_STORAGE) or shorten the streams' retention";
 
 function renderAbout(health: PlatformHealth) {
   localStorage.setItem('vigie.language', 'en');

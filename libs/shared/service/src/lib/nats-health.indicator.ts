@@ -18,9 +18,10 @@ export interface JetStreamCheckOptions {
 
 /**
  * NATS reachability (round trip), JetStream availability with the server's version, and how full
- * JetStream's store is. A full store does not lose anything — publishers are refused, the outbox
- * and the import runner retry — but imports, audit and change events stop until an operator makes
- * room, so health says so from 90 % used (`degraded`: still ready, the service serves reads).
+ * JetStream's store is. A full store loses nothing — publishers are refused, the outbox and the
+ * import runner retry — but imports and change events stop, and every audited act (reads included)
+ * is refused, fail-closed, until an operator makes room; so health says so from 90 % used
+ * (`degraded`: still ready, the service still serves).
  * nats-server does not tell a client its `max_file_store` (only an account limit, usually
  * unlimited), hence the configured limit.
  */
@@ -48,8 +49,8 @@ export function judgeJetStreamStorage(used: number, limit: number | null): { sta
   return {
     status: 'degraded',
     error:
-      `JetStream store ${gib(used)} of ${gib(limit)} used (${share} %): when it is full, imports, audit and change events wait ` +
-      `(nothing is lost) until there is room — raise the NATS servers' max_file_store (and NATS_JETSTREAM_MAX_STORAGE) or shorten the streams' retention`,
+      `JetStream store ${gib(used)} of ${gib(limit)} used (${share} %): when it is full, every audited act is refused (the audit log ` +
+      `cannot record it) and imports and change events wait (nothing is lost) until there is room — raise the NATS servers' max_file_store (and NATS_JETSTREAM_MAX_STORAGE) or shorten the streams' retention`,
   };
 }
 

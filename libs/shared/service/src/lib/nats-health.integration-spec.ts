@@ -38,7 +38,7 @@ describe('JetStream health on a real NATS server', () => {
   it('is degraded when the account stores more than 90 % of the configured store, and says how full, what waits and what to do', async () => {
     const health = await checkJetStream(nc, { timeoutMs: 2000, maxStorageBytes: written });
     expect(health).toMatchObject({ status: 'degraded', storageLimitBytes: written });
-    expect(health.error).toMatch(/^JetStream store \d+\.\d\d GiB of 0\.00 GiB used \(100 %\): when it is full, imports, audit and change events wait \(nothing is lost\)/);
+    expect(health.error).toMatch(/^JetStream store \d+\.\d\d GiB of 0\.00 GiB used \(100 %\): when it is full, every audited act is refused \(the audit log cannot record it\) and imports and change events wait \(nothing is lost\)/);
   });
 
   it('does not judge the store without a limit: up, with what it stores', async () => {
