@@ -29,6 +29,7 @@
 // to stderr every minute (rows written, rate, RSS of every service), and when it fails it still
 // prints the figures gathered so far as JSON (`partial`).
 //   node tests/bench/ingestion/e2e.bench.js [--rows 200000] [--timeout-min 120] [--user alpha-ingest] [--allow-shared] [--no-drain]
+//   node tests/bench/ingestion/e2e.bench.js --attach JOB_ID --rows <the job's rows> [--timeout-min 120]
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -49,6 +50,12 @@ const USER = arg('user', 'alpha-ingest');
 const DIGIT_NAMES = process.argv.includes('--digit-names');
 const REALM = arg('realm', 'alpha');
 const DRAIN = !process.argv.includes('--no-drain');
+// --attach JOB: follow a job that is already running (one a previous bench started, whose stack was
+// stopped — a session's end, a reboot — and started again: the job resumes from its last
+// acknowledged batch) to its end, with the same progress lines, counts, RSS and CPU; no upload and
+// no COPY baseline, and rates only over the part followed.
+const ATTACH = arg('attach', null);
+const SKIP_ROOM_CHECKS = ATTACH !== null || process.argv.includes('--skip-disk-check');
 const stack = launcher.loadStackEnv();
 const SHARED = path.resolve(launcher.stateDir()) === path.resolve(launcher.ROOT, '.vigie');
 if (SHARED && ROWS > Number(arg('max-shared-rows', 20_000)) && !process.argv.includes('--allow-shared')) {
@@ -56,7 +63,7 @@ if (SHARED && ROWS > Number(arg('max-shared-rows', 20_000)) && !process.argv.inc
   process.exit(2);
 }
 const GB_PER_MILLION_ROWS = Number(arg('gb-per-million-rows', 16));
-if (!process.argv.includes('--skip-disk-check')) {
+if (!SKIP_ROOM_CHECKS) {
   const stat = fs.statfsSync(launcher.stateDir());
   const freeGb = (stat.bavail * stat.bsize) / 1e9;
   const needGb = (ROWS / 1e6) * GB_PER_MILLION_ROWS;
@@ -242,7 +249,7 @@ const JETSTREAM_GB_PER_MILLION_ROWS = Number(arg('jetstream-gb-per-million-rows'
 
 /** Refuses to start when nats-server's store (its monitoring endpoint says its limit and use) cannot hold the run. */
 async function checkJetStreamRoom() {
-  if (process.argv.includes('--skip-disk-check') || !stack.NATS_MONITOR_URL) return;
+  if (SKIP_ROOM_CHECKS || !stack.NATS_MONITOR_URL) return;
   const jsz = await fetch(`${stack.NATS_MONITOR_URL}/jsz`).then((r) => r.json());
   const roomGb = (jsz.config.max_storage - jsz.storage) / 1e9;
   const needGb = (ROWS / 1e6) * JETSTREAM_GB_PER_MILLION_ROWS;
@@ -262,11 +269,13 @@ async function main() {
   const loadStart = os.loadavg().map(round);
   try {
     const base = randomInt(0, 80_000_000);
-    const bytes = await generate(file, ROWS, tag, base);
-    const copy = copyBaseline(file);
+    const bytes = ATTACH ? null : await generate(file, ROWS, tag, base);
+    const copy = ATTACH ? null : copyBaseline(file);
     const bearer = await token();
     const pids = servicePids();
-    const peakReset = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, resetPeak(pid)]));
+    // Attached, the peaks are left alone: they are the services' own since they started (with the
+    // stack, for a job resumed after a restart), and another bench may be following the same job.
+    const peakReset = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, ATTACH ? false : resetPeak(pid)]));
     const samples = Object.fromEntries(Object.keys(pids).map((n) => [n, []]));
     const sample = (label) => {
       for (const [n, pid] of Object.entries(pids)) {
@@ -293,15 +302,18 @@ async function main() {
       yield Buffer.from(`\r\n--${boundary}--\r\n`);
     }
     const t0 = Date.now();
-    const res = await fetch(`${gateway}/api/v1/ingest/jobs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: body(),
-      duplex: 'half',
-    });
+    const res = ATTACH
+      ? await fetch(`${gateway}/api/v1/ingest/jobs/${ATTACH}`, { headers: { authorization: `Bearer ${bearer}` } })
+      : await fetch(`${gateway}/api/v1/ingest/jobs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          body: body(),
+          duplex: 'half',
+        });
     const created = await res.json();
-    if (res.status !== 201) throw new Error(`upload refused: HTTP ${res.status} ${JSON.stringify(created)}`);
-    const uploadSeconds = (Date.now() - t0) / 1000;
+    if (res.status !== (ATTACH ? 200 : 201)) throw new Error(`${ATTACH ? `job ${ATTACH}` : 'upload refused'}: HTTP ${res.status} ${JSON.stringify(created)}`);
+    const writtenAtStart = ATTACH ? created.counts.written : 0;
+    const uploadSeconds = ATTACH ? null : (Date.now() - t0) / 1000;
     sample('uploaded');
 
     let job = created;
@@ -309,7 +321,7 @@ async function main() {
     let auth = bearer;
     let authAt = Date.now();
     const marks = new Set();
-    let lastProgress = { at: Date.now(), written: 0 };
+    let lastProgress = { at: Date.now(), written: writtenAtStart };
     while (!['completed', 'failed', 'cancelled'].includes(job.status)) {
       if (Date.now() - t0 > TIMEOUT_MS) throw new Error(`job ${job.id} not done after ${TIMEOUT_MS / 60000} min: ${JSON.stringify(job.counts)}`);
       await sleep(500);
@@ -338,20 +350,21 @@ async function main() {
     }
     const totalSeconds = (Date.now() - t0) / 1000;
     sample('completed');
-    const cpuUsed = await cpu.stop(ROWS);
+    const followed = ATTACH ? job.counts.written - writtenAtStart : ROWS;
+    const cpuUsed = await cpu.stop(followed);
     let drained = null;
     if (DRAIN) {
       const completedAt = Date.now();
       const drainCpu = await startCpuAccount({ services: pids, pgUrl: stack.VIGIE_PG_ADMIN_URL, natsMatch: path.join(path.resolve(launcher.stateDir()), 'nats') });
       const reached = await drain(completedAt, TIMEOUT_MS);
       sample('drained');
-      drained = { ...reached, cpu: await drainCpu.stop(ROWS) };
+      drained = { ...reached, cpu: await drainCpu.stop(followed) };
     }
     // A service restarted during the run (by someone else on a shared stack) has no peak of its own: its highest sample stands in.
     const peak = Object.fromEntries(
       Object.entries(pids).map(([n, pid]) => [n, memoryOf(pid)?.hwmMiB ?? (samples[n].length ? Math.max(...samples[n].map((x) => x.rssMiB)) : null)]),
     );
-    const rowsPerSecond = Math.round(ROWS / totalSeconds);
+    const rowsPerSecond = Math.round(followed / totalSeconds);
     const republished = logLines('ingestion', (l) => l.includes(job.id) && l.includes('published again with a fresh token')).length;
     const deadLettered = logLines('ingestion', (l) => l.includes(job.id) && l.includes('was dead-lettered by the ontology writer')).length;
     console.log(
@@ -362,20 +375,21 @@ async function main() {
           bytes,
           stateDir: launcher.stateDir(),
           loadAverage: { start: loadStart, end: os.loadavg().map(round) },
-          baseline: { name: 'psql \\copy into a bare table', ...copy },
+          baseline: copy ? { name: 'psql \\copy into a bare table', ...copy } : null,
+          attached: ATTACH ? { writtenAtStart, followedRows: followed } : null,
           ingest: {
             jobId: job.id,
             status: job.status,
             counts: job.counts,
             balanced: job.counts.read === job.counts.written + job.counts.quarantined,
-            uploadSeconds: round(uploadSeconds),
+            uploadSeconds: uploadSeconds === null ? null : round(uploadSeconds),
             readAndPublishedSeconds: readAllAt ? round((readAllAt - t0) / 1000) : null,
             totalSeconds: round(totalSeconds),
             rowsPerSecond,
-            objectsAndLinksPerSecond: Math.round((3 * ROWS) / totalSeconds),
+            objectsAndLinksPerSecond: Math.round((3 * followed) / totalSeconds),
           },
           // Three significant digits: at today's writer rates the ratio is far below 0.01.
-          ratioToCopy: Number((ROWS / totalSeconds / copy.rowsPerSecond).toPrecision(3)),
+          ratioToCopy: copy ? Number((ROWS / totalSeconds / copy.rowsPerSecond).toPrecision(3)) : null,
           batchesRepublishedForExpiredToken: republished,
           batchesDeadLettered: deadLettered,
           // CPU seconds by service and by PostgreSQL role from upload to completion (the fuzzy
