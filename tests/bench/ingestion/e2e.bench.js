@@ -223,6 +223,7 @@ async function resolutionBacklog(pg) {
 async function drain(completedAt, timeoutMs) {
   const { Client } = require('pg');
   const pg = new Client({ connectionString: stack.VIGIE_DB_URL_ONTOLOGY, application_name: 'vigie-bench-drain' });
+  pg.on('error', () => undefined); // a restart of PostgreSQL fails the next query (reported), not the process
   await pg.connect();
   try {
     let projectedAt = null;

@@ -48,14 +48,27 @@ async function startCpuAccount({ services, pgUrl, natsMatch = 'nats-server', eve
   if (!fs.existsSync('/proc/self/stat')) return { stop: async () => null };
   const label = new Map(); // pid -> group
   for (const [name, pid] of Object.entries(services)) label.set(String(pid), `service:${name}`);
-  const client = new Client({ connectionString: pgUrl, application_name: 'vigie-bench-cpu' });
-  await client.connect();
-  // This stack's server: the parent of our own backend. Other PostgreSQL servers on the machine (other stacks) are not counted.
-  const { rows: own } = await client.query('SELECT pg_backend_pid() AS pid');
-  const postmaster = parentPid(String(own[0].pid));
+  // The sampler's connection outlives a restart of PostgreSQL (one of the restarts a job must
+  // survive): a connection the server ended is dropped — never an unhandled 'error' that kills the
+  // bench — and the next sample connects again, to the new postmaster.
+  let client = null;
+  let postmaster = null;
+  const connect = async () => {
+    const c = new Client({ connectionString: pgUrl, application_name: 'vigie-bench-cpu' });
+    c.on('error', () => {
+      if (client === c) client = null;
+    });
+    await c.connect();
+    // This stack's server: the parent of our own backend. Other PostgreSQL servers on the machine (other stacks) are not counted.
+    const { rows: own } = await c.query('SELECT pg_backend_pid() AS pid');
+    postmaster = parentPid(String(own[0].pid));
+    client = c;
+  };
+  await connect();
   const first = new Map();
   const last = new Map();
   const mapBackends = async () => {
+    if (!client) await connect();
     const { rows } = await client.query(`SELECT pid, coalesce(nullif(usename, ''), backend_type) AS who FROM pg_stat_activity`);
     for (const r of rows) label.set(String(r.pid), r.who.startsWith('autovacuum') ? 'postgres:autovacuum' : `postgres:${r.who}`);
   };
@@ -100,7 +113,7 @@ async function startCpuAccount({ services, pgUrl, natsMatch = 'nats-server', eve
         /* keep the last mapping */
       }
       sample();
-      await client.end().catch(() => undefined);
+      await client?.end().catch(() => undefined);
       const wallSeconds = (Date.now() - started) / 1000;
       const seconds = {};
       for (const [pid, t] of last) {
