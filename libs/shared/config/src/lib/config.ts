@@ -26,17 +26,24 @@ const port = z.coerce.number().int().min(1).max(65535);
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, ki: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mi: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gi: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, ti: 1024 ** 4, tib: 1024 ** 4 };
 
 /**
- * A size read as bytes: `8GB`, `100Gi`, `512M`, `1048576`. Units are powers of 1024 whichever way
- * they are spelled — as nats-server reads `max_file_store` and as Kubernetes reads `Gi`.
+ * A size as bytes: `8GB`, `100Gi`, `512M`, `1048576`. Units are powers of 1024 whichever way they
+ * are spelled — as nats-server reads `max_file_store` and as Kubernetes reads `Gi`.
  */
-export const byteSize = z.string().transform((value, ctx) => {
+export function sizeInBytes(value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
-  if (!match || unit === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be a size such as 8GB, 100Gi, 512M or a number of bytes (got "${value}")` });
+  if (!match || unit === undefined) throw new Error(`must be a size such as 8GB, 100Gi, 512M or a number of bytes (got "${value}")`);
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** A size setting read as bytes ({@link sizeInBytes}). */
+export const byteSize = z.string().transform((value, ctx) => {
+  try {
+    return sizeInBytes(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
   }
-  return Math.round(Number(match[1]) * unit);
 });
 const url = (protocols: string[]) =>
   z.string().refine((value) => {

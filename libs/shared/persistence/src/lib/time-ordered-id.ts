@@ -22,7 +22,8 @@ export function timeOrderedId(now: number = Date.now()): string {
     randomFillSync(pool);
     nextInPool = 0;
   }
-  const bytes = Buffer.from(pool.subarray(nextInPool * 16, nextInPool * 16 + 16));
+  // Each 16 bytes of the pool serve one id, then are drawn again at the next fill.
+  const bytes = pool.subarray(nextInPool * 16, nextInPool * 16 + 16);
   nextInPool += 1;
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (bytes[6] & 0x0f);

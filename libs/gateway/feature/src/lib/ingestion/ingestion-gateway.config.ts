@@ -1,13 +1,10 @@
-import { loadConfig, z } from '@vigie/shared-config';
+import { loadConfig, sizeInBytes, z } from '@vigie/shared-config';
 import { parseDuration } from './upload-session.util';
 
-const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
-
-/** "4gb", "500mb", "1024kb" or a number of bytes → bytes (binary units). */
+/** "4gb", "500mb", "1024kb" or a number of bytes → bytes (binary units): whole numbers only. */
 export function parseByteSize(value: string): number {
-  const m = /^\s*(\d+)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(value);
-  if (!m) throw new Error(`"${value}" is not a size such as 4gb, 500mb, 1024kb or a number of bytes`);
-  return Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1);
+  if (!/^\s*\d+\s*(b|kb|mb|gb|tb)?\s*$/i.test(value)) throw new Error(`"${value}" is not a size such as 4gb, 500mb, 1024kb or a number of bytes`);
+  return sizeInBytes(value);
 }
 
 /** A duration setting ("24h", "30m", "90s", "500ms") read as milliseconds, at least `minMs`. */
