@@ -34,10 +34,10 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const { randomBytes, randomInt } = require('node:crypto');
 const launcher = require('../../../scripts/lib/services.cjs');
 const { startCpuAccount } = require('../lib/cpu-account');
+const { copyPeopleCsv, writePeopleCsv } = require('../lib/people-csv');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -79,68 +79,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const MAPPING = fs.readFileSync(path.join(__dirname, '../../fixtures/mappings/people-with-phones.yaml'), 'utf8');
 
-const FIRST = ['Jean', 'Marie', 'Pierre', 'Sophie', 'Luc', 'Camille', 'Nicolas', 'Julie', 'Ahmed', 'Fatima', 'Chen', 'Olga'];
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Garcia', 'Nguyen'];
-const CITIES = ['Paris', 'Lyon', 'Marseille', 'Toulouse', 'Nantes', 'Lille', 'Rennes', 'Brest'];
-
-const SYLLABLES = [...'bdfgklmnprstvz'].flatMap((c) => [...'aeiou'].map((v) => c + v));
-
-/**
- * A last name spelled from `n`: six of 70 syllables, `n` scattered over the 70⁶ names first, so that
- * two rows' names are neither equal nor one letter apart (`Kabomi…`/`Kebomi…` would be a typo to
- * entity resolution). The name normaliser drops digits, so names told apart only by a number
- * (`Martin20001`, the bench's names before) were one name to resolution: 20,000 rows queued 25,000
- * review pairs and the fuzzy pass took half the ontology's CPU — a benchmark of resolution on a
- * pathological file, not of ingestion (`--digit-names` still writes them).
- */
-const NAME_SPACE = BigInt(SYLLABLES.length) ** 6n;
-function lastName(n) {
-  let k = (BigInt(n) * 2654435761n) % NAME_SPACE;
-  let name = '';
-  for (let s = 0; s < 6; s++, k /= BigInt(SYLLABLES.length)) name += SYLLABLES[Number(k % BigInt(SYLLABLES.length))];
-  return name[0].toUpperCase() + name.slice(1);
-}
-
-/**
- * Writes the CSV (streamed); returns its size. Each row: a distinct person and a distinct phone.
- * Names and phone numbers start at a random `base`, so a run on a stack that kept an earlier run's
- * objects does not resolve (merge) against them — which would measure entity resolution instead.
- * `--digit-names` writes the old names (`Martin20001`), to measure what resolution costs there.
- */
-async function generate(file, rows, tag, base) {
-  const out = fs.createWriteStream(file);
-  const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
-  await write('id,first_name,last_name,birth_date,phone,city\n');
-  let chunk = '';
-  for (let i = 0; i < rows; i++) {
-    const d = String(1 + (i % 28)).padStart(2, '0');
-    const m = String(1 + (i % 12)).padStart(2, '0');
-    const n = base + i;
-    chunk += `${tag}-${i},${FIRST[i % 12]},${DIGIT_NAMES ? `${LAST[(i * 7) % 12]}${n}` : lastName(n)},${d}/${m}/${1950 + (i % 50)},+336${String(10_000_000 + (n % 90_000_000)).slice(-8)},${CITIES[i % 8]}\n`;
-    if (chunk.length > 1 << 16) {
-      await write(chunk);
-      chunk = '';
-    }
-  }
-  await write(chunk);
-  await new Promise((r) => out.end(r));
-  return fs.statSync(file).size;
-}
-
-function copyBaseline(file) {
-  const url = stack.VIGIE_PG_ADMIN_URL || stack.VIGIE_DB_URL_INGESTION;
-  const table = `bench_copy_${process.pid}`;
-  const started = process.hrtime.bigint();
-  const r = spawnSync(
-    'psql',
-    [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE TEMP TABLE ${table} (id text, first_name text, last_name text, birth_date text, phone text, city text)`, '-c', `\\copy ${table} FROM '${file}' WITH (FORMAT csv, HEADER true)`, '-c', `SELECT count(*) FROM ${table}`, '-At'],
-    { encoding: 'utf8' },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.status !== 0) throw new Error(`COPY baseline failed: ${r.stderr}`);
-  const copied = Number(r.stdout.trim().split('\n').pop());
-  return { seconds: round(seconds), rows: copied, rowsPerSecond: Math.round(copied / seconds) };
-}
+const copyBaseline = (file) => copyPeopleCsv(stack.VIGIE_PG_ADMIN_URL || stack.VIGIE_DB_URL_INGESTION, file);
 
 async function token() {
   const password = fs.readFileSync(path.join(launcher.realmSecretsDir(stack), 'dev-user-password'), 'utf8').trim();
@@ -270,7 +209,7 @@ async function main() {
   const loadStart = os.loadavg().map(round);
   try {
     const base = randomInt(0, 80_000_000);
-    const bytes = ATTACH ? null : await generate(file, ROWS, tag, base);
+    const bytes = ATTACH ? null : await writePeopleCsv(file, ROWS, { tag, base, digitNames: DIGIT_NAMES });
     const copy = ATTACH ? null : copyBaseline(file);
     const bearer = await token();
     const pids = servicePids();
