@@ -35,6 +35,14 @@ export const SCORE_WEIGHTS = {
    * [0.6, 0.9). A typo is likely, another person with a near date is possible: a reviewer decides.
    */
   nearBirthDateCap: 2,
+  /**
+   * Ceiling of the log-odds of a pair whose only evidence is its names — no identifier, birth
+   * date or place agrees (ADR 0006 amendment 6, "names alone: review"): the same ≈ 0.88. A rare
+   * name gains from its frequency, and a phonetic key drops vowels: without this cap, two people
+   * with rare names that sound alike were merged automatically on the name alone (142,018 of the
+   * 5,000,000 generated people of the ingestion benchmark).
+   */
+  namesOnlyCap: 2,
 } as const;
 
 /** Log-odds of the name evidence as a function of name similarity (piecewise linear). */
@@ -93,8 +101,9 @@ export interface PairScore {
   reasons: ResolutionReason[];
   /**
    * True when the pair may be reviewed but never merged automatically, whatever the thresholds:
-   * full birth dates that differ by one digit or one day. Its score is capped at
-   * `SCORE_WEIGHTS.nearBirthDateCap` log-odds.
+   * full birth dates that differ by one digit or one day (score capped at
+   * `SCORE_WEIGHTS.nearBirthDateCap` log-odds), or names as the only evidence — nothing else
+   * agrees (capped at `SCORE_WEIGHTS.namesOnlyCap`).
    */
   reviewOnly: boolean;
 }
@@ -134,19 +143,24 @@ function scoreCore(a: PreparedRecord, b: PreparedRecord, frequencies: NameFreque
     if (explain) reasons.push({ feature, weight, detail: detail() });
   };
   add('prior', SCORE_WEIGHTS.prior, () => 'two records are different entities unless evidence says otherwise');
+  // Evidence other than the names that speaks for the match: an identifier shared, birth dates or places that agree.
+  let corroborated = false;
 
   for (const [kind, values] of a.strong) {
     const other = b.strong.get(kind);
     if (!other) continue;
     const shared = [...values].find((v) => other.has(v));
-    if (shared !== undefined) add(`identifier:${kind}`, SCORE_WEIGHTS.strongIdentifierShared, () => `same ${kind} ${shared}`);
-    else add(`identifier:${kind}`, SCORE_WEIGHTS.strongIdentifierDiffers, () => `different ${kind} numbers`);
+    if (shared !== undefined) {
+      corroborated = true;
+      add(`identifier:${kind}`, SCORE_WEIGHTS.strongIdentifierShared, () => `same ${kind} ${shared}`);
+    } else add(`identifier:${kind}`, SCORE_WEIGHTS.strongIdentifierDiffers, () => `different ${kind} numbers`);
   }
   for (const [kind, values] of a.weak) {
     const other = b.weak.get(kind);
     if (!other) continue;
     const shared = [...values].find((v) => other.has(v));
     if (shared !== undefined) {
+      corroborated = true;
       const w = SCORE_WEIGHTS.weakIdentifierShared[kind] ?? SCORE_WEIGHTS.weakIdentifierShared['default'];
       add(`identifier:${kind}`, w, () => `share ${kind} ${shared} (weak evidence: ${kind}s are shared)`);
     }
@@ -185,21 +199,30 @@ function scoreCore(a: PreparedRecord, b: PreparedRecord, frequencies: NameFreque
   }
 
   if (dates.category !== 'missing') add('birthDate', dates.weight, () => compareBirthDates(a.birthDate, b.birthDate).detail);
+  if (dates.category !== 'missing' && dates.weight > 0) corroborated = true;
 
   if (placeSimilarity !== undefined) {
     const p = placeSimilarity;
-    if (p >= 0.9) add('place', SCORE_WEIGHTS.placeSame, () => `same place (${p.toFixed(2)})`);
+    if (p >= 0.9) {
+      corroborated = true;
+      add('place', SCORE_WEIGHTS.placeSame, () => `same place (${p.toFixed(2)})`);
+    }
     else if (p < 0.75) add('place', SCORE_WEIGHTS.placeDifferent, () => `different places (${p.toFixed(2)})`);
   }
   if (genderWeight) {
     add('gender', SCORE_WEIGHTS.genderDifferent, () => `different genders (${a.gender} / ${b.gender})`);
   }
-  const reviewOnly = dates.category === 'one-digit';
-  if (reviewOnly && logOdds > SCORE_WEIGHTS.nearBirthDateCap) {
+  const nearDates = dates.category === 'one-digit';
+  if (nearDates && logOdds > SCORE_WEIGHTS.nearBirthDateCap) {
     const cut = SCORE_WEIGHTS.nearBirthDateCap - logOdds;
     add('birthDatePolicy', round(cut), () => 'full birth dates differ by one digit or one day: a possible typo, never merged automatically (review)');
   }
-  return { score: 1 / (1 + Math.exp(-logOdds)), logOdds: round(logOdds), reasons, reviewOnly };
+  const namesOnly = hasNames && !corroborated;
+  if (namesOnly && logOdds > SCORE_WEIGHTS.namesOnlyCap) {
+    const cut = SCORE_WEIGHTS.namesOnlyCap - logOdds;
+    add('namesOnlyPolicy', round(cut), () => 'only the names agree (no identifier, birth date or place): never merged automatically (review)');
+  }
+  return { score: 1 / (1 + Math.exp(-logOdds)), logOdds: round(logOdds), reasons, reviewOnly: nearDates || namesOnly };
 }
 
 /**

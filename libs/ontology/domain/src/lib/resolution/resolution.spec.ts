@@ -172,6 +172,39 @@ describe('pair scoring — hard cases', () => {
     expect(result.reviews.some((p) => [p.a, p.b].sort().join() === 'a,b')).toBe(true);
   });
 
+  it('never merges on the names alone, however rare: it reviews them; any other agreeing evidence may merge', () => {
+    // Two of the 5,000,000 generated people that the background resolver merged automatically:
+    // rare names with the same phonetic key, nothing else known.
+    const a = prepareRecord(person('a', 'Ahmed Mebimoluzepu'));
+    const b = prepareRecord(person('b', 'Ahmed Mebimilusopa'));
+    const exactA = prepareRecord(person('c', 'Ksenia Vorobyova'));
+    const exactB = prepareRecord(person('d', 'Ksenia Vorobyova'));
+    const frequencies = buildNameFrequencies([a, b, exactA, exactB]);
+    for (const [x, y] of [
+      [a, b],
+      [exactA, exactB],
+    ]) {
+      const s = scorePrepared(x, y, frequencies);
+      expect(s.reviewOnly).toBe(true);
+      expect(s.score).toBeGreaterThanOrEqual(review);
+      expect(s.score).toBeLessThan(merge);
+      expect(s.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ feature: 'namesOnlyPolicy', detail: expect.stringMatching(/never merged automatically/) })]));
+      expect(s.logOdds).toBeCloseTo(s.reasons.reduce((acc, r) => acc + r.weight, 0), 1);
+      // The cheaper path gives the same score, and resolve queues the pair for review instead of merging it.
+      expect(scoreReaching(x, y, review, frequencies)?.score).toBe(scorePrepared(x, y, frequencies, false).score);
+    }
+    const result = resolvePrepared([a, b], { thresholds: { merge: 0.7, review: 0.6 }, nameFrequencies: frequencies });
+    expect(result.clusters.filter((c) => c.memberIds.length > 1)).toEqual([]);
+    expect(result.reviews.map((p) => [p.a, p.b].sort().join())).toEqual(['a,b']);
+    // A birth date, a place or an identifier that agrees is corroboration: those pairs still merge.
+    const same = (more: Partial<ResolutionRecord>) => scorePrepared(prepareRecord(person('e', 'Ksenia Vorobyova', more)), prepareRecord(person('f', 'Ksenia Vorobyova', more)), frequencies);
+    for (const more of [{ birthDate: '1972-05-14' }, { place: 'Omsk' }, { identifiers: [phone('+79131234567')] }]) {
+      const s = same(more);
+      expect(s.reviewOnly).toBe(false);
+      expect(s.score).toBeGreaterThanOrEqual(merge);
+    }
+  });
+
   it('does not merge people who only share a phone', () => {
     const a = person('a', 'Jean Dupont', { birthDate: '1950-04-04', identifiers: [phone('+33612345678')] });
     const b = person('b', 'Marie Dupont', { birthDate: '1952-09-09', identifiers: [phone('+33612345678')] });
