@@ -206,8 +206,7 @@ function scoreCore(a: PreparedRecord, b: PreparedRecord, frequencies: NameFreque
     if (p >= 0.9) {
       corroborated = true;
       add('place', SCORE_WEIGHTS.placeSame, () => `same place (${p.toFixed(2)})`);
-    }
-    else if (p < 0.75) add('place', SCORE_WEIGHTS.placeDifferent, () => `different places (${p.toFixed(2)})`);
+    } else if (p < 0.75) add('place', SCORE_WEIGHTS.placeDifferent, () => `different places (${p.toFixed(2)})`);
   }
   if (genderWeight) {
     add('gender', SCORE_WEIGHTS.genderDifferent, () => `different genders (${a.gender} / ${b.gender})`);
